@@ -1,0 +1,77 @@
+package dev.gatun.kernels.cell;
+
+import dev.gatun.kernels.PanamaSpecies;
+import dev.gatun.kernels.activation.PanamaActivations;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The Vector API plain RNN step: per row, a vector body over H, then {@link ScalarRnnCell} for the tail. Equations
+ * and layouts in {@link RnnCell}.
+ */
+final class PanamaRnnCell {
+    private static final VectorSpecies<Float> S = PanamaSpecies.FLOAT;
+    private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
+
+    private PanamaRnnCell() {}
+
+    static void forward(boolean relu, int batch, int hidden,
+                        MemorySegment xp, long xpOff, MemorySegment hp, long hpOff,
+                        MemorySegment h, long hOff, int ldh) {
+        int bound = S.loopBound(hidden);
+        for (int b = 0; b < batch; b++) {
+            long x = xpOff + (long) b * hidden;
+            long hr = hpOff + (long) b * hidden;
+            long ho = hOff + (long) b * ldh;
+            int j = 0;
+            // Two loops, so the activation choice is not made per vector.
+            if (relu) {
+                for (; j < bound; j += S.length()) {
+                    store(PanamaActivations.relu(load(xp, x + j).add(load(hp, hr + j))), h, ho + j);
+                }
+            } else {
+                for (; j < bound; j += S.length()) {
+                    store(PanamaActivations.tanh(load(xp, x + j).add(load(hp, hr + j))), h, ho + j);
+                }
+            }
+            ScalarRnnCell.forwardRow(relu, hidden, j, xp, x, hp, hr, h, ho);
+        }
+    }
+
+    static void backward(boolean relu, int batch, int hidden,
+                         MemorySegment dh, long dhOff, MemorySegment h, long hOff, int ldh,
+                         MemorySegment dPre, long dPreOff) {
+        int bound = S.loopBound(hidden);
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        for (int b = 0; b < batch; b++) {
+            long dhr = dhOff + (long) b * hidden;
+            long ho = hOff + (long) b * ldh;
+            long dp = dPreOff + (long) b * hidden;
+            int j = 0;
+            if (relu) {
+                for (; j < bound; j += S.length()) {
+                    FloatVector ht = load(h, ho + j);
+                    store(zero.blend(load(dh, dhr + j), ht.compare(VectorOperators.GT, 0f)), dPre, dp + j);
+                }
+            } else {
+                for (; j < bound; j += S.length()) {
+                    FloatVector ht = load(h, ho + j);
+                    store(load(dh, dhr + j).mul(one.sub(ht.mul(ht))), dPre, dp + j);
+                }
+            }
+            ScalarRnnCell.backwardRow(relu, hidden, j, dh, dhr, h, ho, dPre, dp);
+        }
+    }
+
+    private static FloatVector load(MemorySegment s, long index) {
+        return FloatVector.fromMemorySegment(S, s, index * Float.BYTES, NATIVE);
+    }
+
+    private static void store(FloatVector v, MemorySegment s, long index) {
+        v.intoMemorySegment(s, index * Float.BYTES, NATIVE);
+    }
+}
