@@ -1,0 +1,317 @@
+package dev.gatun.kernels.stream;
+
+import dev.gatun.kernels.PanamaSpecies;
+import dev.gatun.kernels.activation.Activations;
+import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The Vector API streaming step as a pipeline of small stages: initial accumulators, the k loops of
+ * {@link PanamaGateKernels}, then each nonlinearity and state update as its own stage.
+ *
+ * <p>Why stages: C2 stops inlining once a compile unit reaches about 18,000 IR nodes (NodeCountInliningCutoff, not
+ * settable in product JVMs), and Vector API code is expensive at parse time: a kernel's k loop costs about 1,000
+ * nodes per fused multiply-add, a polynomial sigmoid or tanh 15,000 to 17,000. Whatever is not inlined is called
+ * with boxed vectors: allocation, and a step 10 to 100 times slower. So every stage holds one kernel loop, or one
+ * nonlinearity (through {@link Activations}' in-place functions), or a few loads and stores; stages exchange only
+ * memory, and the stepper calls them all from one megamorphic call site, which C2 never inlines. Each stage is
+ * then its own compile unit whatever the activations cost.
+ *
+ * <p>Scratch: the blocks [b0, b1) of one thread own floats [b0*L*S, b1*L*S) of {@link StepBuffers#gates} as S slot
+ * rows of n = (b1-b0)*L floats, block b at (b-b0)*L inside each row. LSTM slots i, f, o, g, t (the three sigmoid
+ * gates adjacent; t = c' then tanh(c')), GRU r, z, xn, hn (xn becomes xn + r*hn, then n), RNN the sum.
+ */
+final class PanamaStreamKernels implements StreamKernels {
+    static final PanamaStreamKernels INSTANCE = new PanamaStreamKernels();
+
+    private static final VectorSpecies<Float> F = PanamaSpecies.FLOAT;
+    private static final int L = F.length();
+
+    private static final int LSTM_SLOTS = 5;
+    private static final int[] LSTM_SLOT = {0, 1, 3, 2};    // PyTorch gate i, f, g, o -> slot
+    private static final int LSTM_O = 2;
+    private static final int LSTM_G = 3;
+    private static final int LSTM_T = 4;
+    private static final int GRU_SLOTS = 4;
+    private static final int[] GRU_SLOT = {0, 1, 2};        // r, z, n (its x part) -> slot
+    private static final int GRU_N = 2;
+    private static final int GRU_HN = 3;
+    private static final int[] RNN_SLOT = {0};
+
+    private PanamaStreamKernels() {}
+
+    @Override
+    public StepStage[] cellStages(PackedLayout l) {
+        return switch (l.kind) {
+            case LSTM -> new StepStage[] {new GateInit(LSTM_SLOTS, LSTM_SLOT), new LstmGates(),
+                new SigmoidStage(LSTM_SLOTS, 0, 3), new TanhStage(LSTM_SLOTS, LSTM_G, false), new LstmCell(),
+                new TanhStage(LSTM_SLOTS, LSTM_T, false), new LstmHidden()};
+            case GRU -> new StepStage[] {new GateInit(GRU_SLOTS, GRU_SLOT), new GruGates(),
+                new SigmoidStage(GRU_SLOTS, 0, 2), new GruCandidate(), new TanhStage(GRU_SLOTS, GRU_N, false),
+                new GruHidden()};
+            case RNN_TANH -> new StepStage[] {new GateInit(1, RNN_SLOT), new RnnGates(), new TanhStage(1, 0, true)};
+            case RNN_RELU -> new StepStage[] {new GateInit(1, RNN_SLOT), new RnnGates(), new ReluOutput()};
+        };
+    }
+
+    @Override
+    public StepStage[] projectionStages(PackedLayout l) {
+        return l.projSize > 0 ? new StepStage[] {new Projection()} : new StepStage[0];
+    }
+
+    @Override
+    public int blocksPerPass(PackedLayout l) {
+        if (l.gates == 1) {
+            return 4;
+        }
+        return l.bf16 ? 1 : 2;
+    }
+
+    // ---- part geometry ----------------------------------------------------------------------------------------
+
+    /** Index of slot 0 of blocks [b0, ...) with S slots. */
+    private static int partBase(PackedLayout l, int slots, int blockBegin) {
+        return blockBegin * l.lanes * slots;
+    }
+
+    // ---- stages shared by the cells --------------------------------------------------------------------------
+
+    /** Initial accumulators: initA + b_hh per gate; GRU: xn = initA's n row (b_in or xp_n), hn = b_hh's n row. */
+    private record GateInit(int slots, int[] slotOf) implements StepStage {
+        @Override
+        public void run(StepBuffers s, int blockBegin, int blockEnd) {
+            PackedLayout l = s.layout;
+            float[] a = s.initA();
+            float[] b = s.biasHh;
+            int gateRow = l.paddedHidden;
+            int base = partBase(l, slots, blockBegin);
+            int row = (blockEnd - blockBegin) * L;
+            boolean gru = l.kind == CellKind.GRU;
+            for (int blk = blockBegin; blk < blockEnd; blk++) {
+                int src = blk * L;
+                int dst = base + (blk - blockBegin) * L;
+                for (int g = 0; g < l.gates; g++) {
+                    int at = src + g * gateRow;
+                    FloatVector init = gru && g == 2 ? load(a, at) : load(a, at).add(load(b, at));
+                    store(init, s.gates, dst + slotOf[g] * row);
+                }
+                if (gru) {
+                    store(load(b, src + 2 * gateRow), s.gates, dst + GRU_HN * row);
+                }
+            }
+        }
+    }
+
+    /** sigmoid in place on slots [first, first + count). */
+    private record SigmoidStage(int slots, int first, int count) implements StepStage {
+        @Override
+        public void run(StepBuffers s, int blockBegin, int blockEnd) {
+            int n = (blockEnd - blockBegin) * L;
+            Activations.sigmoidInPlace(s.gates, partBase(s.layout, slots, blockBegin) + first * n, count * n);
+        }
+    }
+
+    /** tanh in place on one slot, or on this range's h in the output half of v. */
+    private record TanhStage(int slots, int slot, boolean onOutput) implements StepStage {
+        @Override
+        public void run(StepBuffers s, int blockBegin, int blockEnd) {
+            int n = (blockEnd - blockBegin) * L;
+            if (onOutput) {
+                Activations.tanhInPlace(s.v, s.hOut() + blockBegin * L, n);
+            } else {
+                Activations.tanhInPlace(s.gates, partBase(s.layout, slots, blockBegin) + slot * n, n);
+            }
+        }
+    }
+
+    /** relu in place on this range's h in the output half of v. */
+    private record ReluOutput() implements StepStage {
+        @Override
+        public void run(StepBuffers s, int blockBegin, int blockEnd) {
+            Activations.reluInPlace(s.v, s.hOut() + blockBegin * L, (blockEnd - blockBegin) * L);
+        }
+    }
+
+    // ---- LSTM: c' = f*c + i*g; h = o*tanh(c') -----------------------------------------------------------------
+
+    private record LstmGates() implements StepStage {
+        @Override
+        public void run(StepBuffers s, int blockBegin, int blockEnd) {
+            PackedLayout l = s.layout;
+            MemorySegment w = s.weights;
+            int base = partBase(l, LSTM_SLOTS, blockBegin);
+            int row = (blockEnd - blockBegin) * L;
+            int kx = s.projected ? 0 : l.xSpan;
+            int b = blockBegin;
+            if (!l.bf16) {
+                for (; b + 2 <= blockEnd; b += 2) {
+                    PanamaGateKernels.lstm2F32(w, l.xBlock(b), l.xBlockBytes, l.hBlock(b), l.hBlockBytes, s.v,
+                            s.xIn(), kx, s.hIn(), l.hSpan, s.gates, base + (b - blockBegin) * L, row);
+                }
+            }
+            for (; b < blockEnd; b++) {
+                int ga = base + (b - blockBegin) * L;
+                if (l.bf16) {
+                    PanamaGateKernels.lstm1Bf16(w, l.xBlock(b), l.hBlock(b), s.v, s.xIn(), kx, s.hIn(), l.hSpan,
+                            s.gates, ga, row);
+                } else {
+                    PanamaGateKernels.lstm1F32(w, l.xBlock(b), l.hBlock(b), s.v, s.xIn(), kx, s.hIn(), l.hSpan,
+                            s.gates, ga, row);
+                }
+            }
+        }
+    }
+
+    /** c' = f*c + i*g into c, and into slot t for its tanh. */
+    private record LstmCell() implements StepStage {
+        @Override
+        public void run(StepBuffers s, int blockBegin, int blockEnd) {
+            int base = partBase(s.layout, LSTM_SLOTS, blockBegin);
+            int row = (blockEnd - blockBegin) * L;
+            float[] g = s.gates;
+            for (int blk = blockBegin; blk < blockEnd; blk++) {
+                int o = base + (blk - blockBegin) * L;
+                FloatVector c = load(g, o).fma(load(g, o + LSTM_G * row), load(g, o + row).mul(load(s.c, blk * L)));
+                store(c, s.c, blk * L);
+                store(c, g, o + LSTM_T * row);
+            }
+        }
+    }
+
+    /** h = o * tanh(c'), into v's output half, or hFull when a projection follows. */
+    private record LstmHidden() implements StepStage {
+        @Override
+        public void run(StepBuffers s, int blockBegin, int blockEnd) {
+            PackedLayout l = s.layout;
+            int base = partBase(l, LSTM_SLOTS, blockBegin);
+            int row = (blockEnd - blockBegin) * L;
+            float[] out = l.projSize > 0 ? s.hFull : s.v;
+            int outBase = l.projSize > 0 ? 0 : s.hOut();
+            for (int blk = blockBegin; blk < blockEnd; blk++) {
+                int o = base + (blk - blockBegin) * L;
+                store(load(s.gates, o + LSTM_O * row).mul(load(s.gates, o + LSTM_T * row)), out, outBase + blk * L);
+            }
+        }
+    }
+
+    // ---- GRU: n = tanh(xn + r*hn); h' = (1-z)*n + z*h, computed as n + z*(h - n) --------------------------
+
+    private record GruGates() implements StepStage {
+        @Override
+        public void run(StepBuffers s, int blockBegin, int blockEnd) {
+            PackedLayout l = s.layout;
+            MemorySegment w = s.weights;
+            int base = partBase(l, GRU_SLOTS, blockBegin);
+            int row = (blockEnd - blockBegin) * L;
+            int kx = s.projected ? 0 : l.xSpan;
+            int b = blockBegin;
+            if (!l.bf16) {
+                for (; b + 2 <= blockEnd; b += 2) {
+                    PanamaGateKernels.gru2F32(w, l.xBlock(b), l.xBlockBytes, l.hBlock(b), l.hBlockBytes, s.v,
+                            s.xIn(), kx, s.hIn(), l.hSpan, s.gates, base + (b - blockBegin) * L, row);
+                }
+            }
+            for (; b < blockEnd; b++) {
+                int ga = base + (b - blockBegin) * L;
+                if (l.bf16) {
+                    PanamaGateKernels.gru1Bf16(w, l.xBlock(b), l.hBlock(b), s.v, s.xIn(), kx, s.hIn(), l.hSpan,
+                            s.gates, ga, row);
+                } else {
+                    PanamaGateKernels.gru1F32(w, l.xBlock(b), l.hBlock(b), s.v, s.xIn(), kx, s.hIn(), l.hSpan,
+                            s.gates, ga, row);
+                }
+            }
+        }
+    }
+
+    /** Slot xn becomes xn + r*hn, the argument of n's tanh. */
+    private record GruCandidate() implements StepStage {
+        @Override
+        public void run(StepBuffers s, int blockBegin, int blockEnd) {
+            int base = partBase(s.layout, GRU_SLOTS, blockBegin);
+            int row = (blockEnd - blockBegin) * L;
+            float[] g = s.gates;
+            for (int blk = blockBegin; blk < blockEnd; blk++) {
+                int o = base + (blk - blockBegin) * L;
+                store(load(g, o).fma(load(g, o + GRU_HN * row), load(g, o + GRU_N * row)), g, o + GRU_N * row);
+            }
+        }
+    }
+
+    /** h' = n + z*(h - n) into v's output half. */
+    private record GruHidden() implements StepStage {
+        @Override
+        public void run(StepBuffers s, int blockBegin, int blockEnd) {
+            int base = partBase(s.layout, GRU_SLOTS, blockBegin);
+            int row = (blockEnd - blockBegin) * L;
+            int hIn = s.hIn();
+            int hOut = s.hOut();
+            float[] g = s.gates;
+            for (int blk = blockBegin; blk < blockEnd; blk++) {
+                int o = base + (blk - blockBegin) * L;
+                FloatVector z = load(g, o + row);
+                FloatVector n = load(g, o + GRU_N * row);
+                FloatVector h = load(s.v, hIn + blk * L);
+                store(z.fma(h.sub(n), n), s.v, hOut + blk * L);
+            }
+        }
+    }
+
+    // ---- one gate: RNN sums straight into v's output half; the LSTM projection likewise, from hFull -----------
+
+    private record RnnGates() implements StepStage {
+        @Override
+        public void run(StepBuffers s, int blockBegin, int blockEnd) {
+            PackedLayout l = s.layout;
+            oneGateBlocks(l.bf16, s.weights, l.xBlock(blockBegin), l.xBlockBytes, l.hBlock(blockBegin),
+                    l.hBlockBytes, s.v, s.xIn(), s.projected ? 0 : l.xSpan, s.hIn(), l.hSpan, s.gates,
+                    blockBegin * L, s.v, s.hOut() + blockBegin * L, blockEnd - blockBegin);
+        }
+    }
+
+    private record Projection() implements StepStage {
+        @Override
+        public void run(StepBuffers s, int blockBegin, int blockEnd) {
+            PackedLayout l = s.layout;
+            oneGateBlocks(l.bf16, s.projWeights, 0, 0, blockBegin * l.projBlockBytes, l.projBlockBytes, s.hFull, 0,
+                    0, 0, l.projSpan, s.zeros, blockBegin * L, s.v, s.hOut() + blockBegin * L,
+                    blockEnd - blockBegin);
+        }
+    }
+
+    // `blocks` consecutive blocks: the first at xa / ha in the W_ih / W_hh parts (xs, hs bytes apart), v's x and h
+    // at vx (kx values) and vh (kh values); sums start from init at ia and go to out at oa, one vector per block.
+    private static void oneGateBlocks(boolean bf16, MemorySegment w, long xa, long xs, long ha, long hs, float[] v,
+            int vx, int kx, int vh, int kh, float[] init, int ia, float[] out, int oa, int blocks) {
+        int j = 0;
+        for (; j + 4 <= blocks; j += 4) {
+            if (bf16) {
+                PanamaGateKernels.oneGate4Bf16(w, xa + j * xs, xs, ha + j * hs, hs, v, vx, kx, vh, kh, init,
+                        ia + j * L, out, oa + j * L);
+            } else {
+                PanamaGateKernels.oneGate4F32(w, xa + j * xs, xs, ha + j * hs, hs, v, vx, kx, vh, kh, init,
+                        ia + j * L, out, oa + j * L);
+            }
+        }
+        for (; j < blocks; j++) {
+            if (bf16) {
+                PanamaGateKernels.oneGate1Bf16(w, xa + j * xs, ha + j * hs, v, vx, kx, vh, kh, init, ia + j * L, out,
+                        oa + j * L);
+            } else {
+                PanamaGateKernels.oneGate1F32(w, xa + j * xs, ha + j * hs, v, vx, kx, vh, kh, init, ia + j * L, out,
+                        oa + j * L);
+            }
+        }
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------------------------
+
+    private static FloatVector load(float[] a, int index) {
+        return FloatVector.fromArray(F, a, index);
+    }
+
+    private static void store(FloatVector x, float[] a, int index) {
+        x.intoArray(a, index);
+    }
+}
