@@ -25,9 +25,15 @@ import java.util.concurrent.TimeUnit;
 class GemmChildJvmTest {
 
     static Map<String, String> run(List<String> properties, String... args) throws Exception {
+        return run(true, properties, args);
+    }
+
+    static Map<String, String> run(boolean vectorModule, List<String> properties, String... args) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("--add-modules=jdk.incubator.vector");
+        if (vectorModule) {
+            command.add("--add-modules=jdk.incubator.vector");
+        }
         command.add("--enable-native-access=ALL-UNNAMED");
         command.addAll(properties);
         command.add("-cp");
@@ -64,6 +70,14 @@ class GemmChildJvmTest {
         Map<String, String> child = run(List.of("-Dgatun.vector.bits=256", "-Dgatun.gemm=java"), "check");
         assertEquals("256", child.get("bits"), child.get("stdout"));
         assertEquals("java", child.get("provider"), child.get("stdout"));
+        assertEquals("0", child.get("failures"), child.get("stdout"));
+    }
+
+    @Test
+    void withoutTheVectorModuleTheScalarTwinDoesEverything() throws Exception {
+        // No --add-modules: no Panama class may even be loaded.
+        Map<String, String> child = run(false, List.of("-Dgatun.openblas=none"), "check");
+        assertEquals("scalar", child.get("provider"), child.get("stdout"));
         assertEquals("0", child.get("failures"), child.get("stdout"));
     }
 
