@@ -18,9 +18,9 @@ package dev.gatun.kernels.stream;
  * L2's sets (an LSTM H256 block is 128 KiB, the set period of a 2 MiB 16-way L2). The projection panel of an LSTM
  * with {@code proj_size} is laid out like a W_hh part with G = 1, P units and k over {@code even(H)}.
  *
- * <p>State vector v (per half of the double buffer, floats): {@code [pad][x: Kx][h: Rb][pad]}, x right before h so
- * one k loop runs over both, h 64-byte aligned at {@link #vHOffset}, {@code Rb = ceil(R/L)*L} so full-vector h
- * stores of the last block stay inside.
+ * <p>State vector v (per half of the double buffer, floats): {@code [x: Kx][pad][h: Rb]}, h at a multiple of 16
+ * floats ({@link #vHOffset}), {@code Rb = ceil(R/L)*L} so full-vector h stores of the last block stay inside; the
+ * pads are zero, so odd k columns (zero weights) multiply zeros.
  */
 final class PackedLayout {
     final CellKind kind;
@@ -44,7 +44,7 @@ final class PackedLayout {
     final int projSpan;         // even(H): k range of the projection panel
     final long projBlockBytes;  // one block of the projection panel (0 without projection)
     final int vHOffset;         // floats from the start of a v half to its h region
-    final int vXOffset;         // floats from the start of a v half to its x region (vHOffset - Kx)
+    final int vXOffset;         // floats from the start of a v half to its x region
     final int vLength;          // floats per v half (multiple of 16: 64-byte aligned halves)
 
     PackedLayout(CellKind kind, WeightFormat format, int lanes, int inputSize, int hiddenSize, int projSize) {
@@ -70,7 +70,7 @@ final class PackedLayout {
         this.projSpan = roundUp(hiddenSize, 2);
         this.projBlockBytes = projSize > 0 ? (long) projSpan / kDiv * lanes * Float.BYTES : 0;
         this.vHOffset = roundUp(xSpan, 16);
-        this.vXOffset = vHOffset - xSpan;
+        this.vXOffset = 0;
         this.vLength = roundUp(vHOffset + paddedOut, 16);
     }
 
