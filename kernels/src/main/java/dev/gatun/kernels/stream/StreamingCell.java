@@ -6,7 +6,7 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * One recurrent layer (LSTM, GRU or plain RNN) packed for batch-1 streaming: one sequence, one step at a time.
- * Immutable; weights are given once in PyTorch layout and repacked off-heap (see {@link PackedLayout}) in float32
+ * Immutable; weights are given once in PyTorch layout and repacked off-heap (see {@code PackedLayout}) in float32
  * or bfloat16 (biases stay float32, on the heap). Several {@link StreamingStepper}s (one per sequence, each with
  * its own state) can share a cell, from different threads.
  *

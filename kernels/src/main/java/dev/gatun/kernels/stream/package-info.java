@@ -24,7 +24,10 @@
  * weights per step when I = H.
  *
  * <p>Speed is the speed of streaming the weights through the core: 4*H*(I+H) weights per LSTM step, 3*H*(I+H) for
- * GRU, H*(I+H) for RNN, 4 bytes each in fp32, 2 in bf16. What fits one core's L2 (1 MiB on Zen 5) streams at L2
- * bandwidth, more at L3 bandwidth; bf16 halves the bytes and two threads split them over two L2s.
+ * GRU, H*(I+H) for RNN, 4 bytes each in fp32, 2 in bf16. What stays in one core's L2 streams at L2 bandwidth, the
+ * rest at the core's share of L3 bandwidth, several times lower (measured on a 2 MiB-L2 Xeon: about 130 and 26 GB/s
+ * per core). bf16 halves the bytes but costs an integer op per weight vector besides its FMA, so it is port-bound
+ * at about one FMA per cycle: it wins when fp32 would not fit the L2. Two threads split the blocks, and so the
+ * bytes, over two L2s, for one barrier (about 1 µs) per step; they pay from about 1 MiB of weights on.
  */
 package dev.gatun.kernels.stream;
