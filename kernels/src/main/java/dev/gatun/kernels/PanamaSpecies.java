@@ -13,6 +13,8 @@ public final class PanamaSpecies {
     public static final VectorSpecies<Float> FLOAT = choose();
     /** Lanes of {@link #FLOAT}. */
     public static final int LANES = FLOAT.length();
+    /** The int species of the same shape as {@link #FLOAT} (bit tricks on float lanes). */
+    public static final VectorSpecies<Integer> INT = FLOAT.withLanes(int.class);
 
     private PanamaSpecies() {}
 

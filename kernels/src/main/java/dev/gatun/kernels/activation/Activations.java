@@ -12,8 +12,8 @@ import java.lang.foreign.MemorySegment;
  * of 1e-4 over [-20, 20] plus 10^6 random points ({@code ActivationAccuracyTest}): exp within 1 ulp over its whole
  * range (subnormal results included), sigmoid and tanh within 6.0e-8 absolute (1 ulp of [0.5, 1)), tanh within 1 ulp
  * near 0. Saturation is exact ({@code tanh = ±1}, {@code sigmoid = 0 or 1}, {@code exp = +Inf or 0}, at ±Inf too),
- * NaN gives NaN, {@code tanh(-0) = -0}. The vector versions have the same accuracy by another algorithm (see
- * {@link PanamaActivations}); the two agree within 2 ulps.
+ * NaN gives NaN, {@code tanh(-0) = -0}. The vector versions are the same algorithm lane by lane and give the same
+ * bits (see {@link PanamaActivations}), whether or not the JIT has compiled them.
  */
 public final class Activations {
     private static final boolean VECTOR = Vectorization.enabled();

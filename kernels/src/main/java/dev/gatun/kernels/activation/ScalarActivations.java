@@ -5,8 +5,8 @@ import java.lang.foreign.ValueLayout;
 
 /**
  * The scalar twin of {@link PanamaActivations}: exp, sigmoid, tanh and relu on one float, used by every scalar kernel
- * and by the Panama loops for their tails. Both this and the Vector API's SVML/SLEEF functions behind
- * {@code PanamaActivations} are within 1 ulp of the correctly rounded result, so the two agree within 2 ulps.
+ * and by the Panama loops for their tails. {@code PanamaActivations} runs the same operations lane by lane, so the
+ * two give the same bits; the constants are shared from here.
  *
  * <p>exp: {@code x = n*ln2 + r} with {@code n = round(x/ln2)} (by adding and subtracting 1.5*2^23), a Cody-Waite
  * split of ln2 so {@code r} is exact, Cephes' degree-7 polynomial for {@code e^r} on {@code |r| <= ln2/2}, and
@@ -18,27 +18,27 @@ final class ScalarActivations {
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT;
 
     // exp
-    private static final float EXP_LO = -104f;          // exp(-104) < 2^-150: rounds to 0
-    private static final float EXP_HI = 89f;            // exp(89) > Float.MAX_VALUE: +Inf
-    private static final float LOG2E = 1.44269504088896341f;
-    private static final float ROUND = 12582912f;       // 1.5 * 2^23: x + ROUND rounds x to an integer
-    private static final int ROUND_BITS = 0x4B400000;   // Float.floatToRawIntBits(ROUND)
-    private static final float LN2_HI = 0.693359375f;   // few bits: n * LN2_HI is exact
-    private static final float LN2_LO = -2.12194440e-4f; // ln2 - LN2_HI
-    private static final float E5 = 1.9875691500e-4f;   // e^r = 1 + r + r^2 (E0 + E1 r + ... + E5 r^5), Cephes expf
-    private static final float E4 = 1.3981999507e-3f;
-    private static final float E3 = 8.3334519073e-3f;
-    private static final float E2 = 4.1665795894e-2f;
-    private static final float E1 = 1.6666665459e-1f;
-    private static final float E0 = 5.0000001201e-1f;
+    static final float EXP_LO = -104f;          // exp(-104) < 2^-150: rounds to 0
+    static final float EXP_HI = 89f;            // exp(89) > Float.MAX_VALUE: +Inf
+    static final float LOG2E = 1.44269504088896341f;
+    static final float ROUND = 12582912f;       // 1.5 * 2^23: x + ROUND rounds x to an integer
+    static final int ROUND_BITS = 0x4B400000;   // Float.floatToRawIntBits(ROUND)
+    static final float LN2_HI = 0.693359375f;   // few bits: n * LN2_HI is exact
+    static final float LN2_LO = -2.12194440e-4f; // ln2 - LN2_HI
+    static final float E5 = 1.9875691500e-4f;   // e^r = 1 + r + r^2 (E0 + E1 r + ... + E5 r^5), Cephes expf
+    static final float E4 = 1.3981999507e-3f;
+    static final float E3 = 8.3334519073e-3f;
+    static final float E2 = 4.1665795894e-2f;
+    static final float E1 = 1.6666665459e-1f;
+    static final float E0 = 5.0000001201e-1f;
     // tanh: below TANH_SMALL an odd polynomial x + x^3 P(x^2) (Cephes tanhf) keeps the relative error small near 0;
     // above it 1 - 2/(e^2x + 1) loses nothing since the result is > 0.55.
-    private static final float TANH_SMALL = 0.625f;
-    private static final float T4 = -5.70498872745e-3f;
-    private static final float T3 = 2.06390887954e-2f;
-    private static final float T2 = -5.37397155531e-2f;
-    private static final float T1 = 1.33314422036e-1f;
-    private static final float T0 = -3.33332819422e-1f;
+    static final float TANH_SMALL = 0.625f;
+    static final float T4 = -5.70498872745e-3f;
+    static final float T3 = 2.06390887954e-2f;
+    static final float T2 = -5.37397155531e-2f;
+    static final float T1 = 1.33314422036e-1f;
+    static final float T0 = -3.33332819422e-1f;
 
     private ScalarActivations() {}
 

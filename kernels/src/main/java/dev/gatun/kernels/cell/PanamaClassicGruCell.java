@@ -1,9 +1,7 @@
 package dev.gatun.kernels.cell;
 
-import static dev.gatun.kernels.activation.PanamaActivations.sigmoid;
-import static dev.gatun.kernels.activation.PanamaActivations.tanh;
-
 import dev.gatun.kernels.PanamaSpecies;
+import dev.gatun.kernels.activation.PanamaActivations;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
@@ -12,10 +10,13 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The Vector API classic GRU phases: per row, a vector body over H, then {@link ScalarClassicGruCell} for the tail.
  * Equations, phases and layouts in {@link ClassicGruCell}.
+ * Nonlinearities run as in-place passes over the rows just written, and vector loads and stores are written out,
+ * for the reasons given in {@link PanamaLstmCell}; the result is the scalar twin's bits.
  */
 final class PanamaClassicGruCell {
     private static final VectorSpecies<Float> S = PanamaSpecies.FLOAT;
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
+    private static final long F = Float.BYTES;
 
     private PanamaClassicGruCell() {}
 
@@ -25,21 +26,29 @@ final class PanamaClassicGruCell {
                              MemorySegment save, long saveOff, MemorySegment rh, long rhOff) {
         long gh = 3L * hidden;
         int bound = S.loopBound(hidden);
+        int l = S.length();
         for (int b = 0; b < batch; b++) {
             long x = xpOff + b * gh;                    // (3H) rows
             long hr = hpOff + b * gh;
             long s = saveOff + b * gh;
             long hq = hPrevOff + (long) b * ldPrev;     // (H) rows
             long rr = rhOff + (long) b * hidden;
-            int j = 0;
-            for (; j < bound; j += S.length()) {
-                FloatVector r = sigmoid(load(xp, x + j).add(load(hp, hr + j)));
-                FloatVector z = sigmoid(load(xp, x + hidden + j).add(load(hp, hr + hidden + j)));
-                store(r, save, s + j);
-                store(z, save, s + hidden + j);
-                store(r.mul(load(hPrev, hq + j)), rh, rr + j);
+            for (int q = 0; q < 2; q++) {               // r and z pre-activation sums
+                long o = (long) q * hidden;
+                for (int j = 0; j < bound; j += l) {
+                    FloatVector.fromMemorySegment(S, xp, (x + o + j) * F, NATIVE)
+                            .add(FloatVector.fromMemorySegment(S, hp, (hr + o + j) * F, NATIVE))
+                            .intoMemorySegment(save, (s + o + j) * F, NATIVE);
+                }
             }
-            ScalarClassicGruCell.forwardGatesRow(hidden, j, xp, x, hp, hr, hPrev, hq, save, s, rh, rr);
+            PanamaActivations.sigmoid(save, s, bound);
+            PanamaActivations.sigmoid(save, s + hidden, bound);
+            for (int j = 0; j < bound; j += l) {
+                FloatVector.fromMemorySegment(S, save, (s + j) * F, NATIVE)
+                        .mul(FloatVector.fromMemorySegment(S, hPrev, (hq + j) * F, NATIVE))
+                        .intoMemorySegment(rh, (rr + j) * F, NATIVE);
+            }
+            ScalarClassicGruCell.forwardGatesRow(hidden, bound, xp, x, hp, hr, hPrev, hq, save, s, rh, rr);
         }
     }
 
@@ -50,21 +59,27 @@ final class PanamaClassicGruCell {
                                  MemorySegment h, long hOff, int ldh) {
         long gh = 3L * hidden;
         int bound = S.loopBound(hidden);
+        int l = S.length();
         for (int b = 0; b < batch; b++) {
             long x = xpOff + b * gh;                    // (3H) rows
             long hr = hpOff + b * gh;
             long s = saveOff + b * gh;
             long hq = hPrevOff + (long) b * ldPrev;     // (H) rows
             long ho = hOff + (long) b * ldh;
-            int j = 0;
-            for (; j < bound; j += S.length()) {
-                FloatVector n = tanh(load(xp, x + 2 * hidden + j).add(load(hp, hr + 2 * hidden + j)));
-                FloatVector z = load(save, s + hidden + j);
-                FloatVector ht = z.fma(load(hPrev, hq + j).sub(n), n);          // (1-z) n + z h_{t-1}
-                store(n, save, s + 2 * hidden + j);
-                store(ht, h, ho + j);
+            long n = s + 2L * hidden;
+            for (int j = 0; j < bound; j += l) {
+                FloatVector.fromMemorySegment(S, xp, (x + 2L * hidden + j) * F, NATIVE)
+                        .add(FloatVector.fromMemorySegment(S, hp, (hr + 2L * hidden + j) * F, NATIVE))
+                        .intoMemorySegment(save, (n + j) * F, NATIVE);
             }
-            ScalarClassicGruCell.forwardCandidateRow(hidden, j, xp, x, hp, hr, hPrev, hq, save, s, h, ho);
+            PanamaActivations.tanh(save, n, bound);
+            for (int j = 0; j < bound; j += l) {        // (1-z) n + z h_{t-1}; h may be hPrev
+                FloatVector z = FloatVector.fromMemorySegment(S, save, (s + hidden + j) * F, NATIVE);
+                FloatVector nt = FloatVector.fromMemorySegment(S, save, (n + j) * F, NATIVE);
+                z.fma(FloatVector.fromMemorySegment(S, hPrev, (hq + j) * F, NATIVE).sub(nt), nt)
+                        .intoMemorySegment(h, (ho + j) * F, NATIVE);
+            }
+            ScalarClassicGruCell.forwardCandidateRow(hidden, bound, xp, x, hp, hr, hPrev, hq, save, s, h, ho);
         }
     }
 

@@ -1,9 +1,7 @@
 package dev.gatun.kernels.cell;
 
-import static dev.gatun.kernels.activation.PanamaActivations.sigmoid;
-import static dev.gatun.kernels.activation.PanamaActivations.tanh;
-
 import dev.gatun.kernels.PanamaSpecies;
+import dev.gatun.kernels.activation.PanamaActivations;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
@@ -12,10 +10,13 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The Vector API GRU step (PyTorch form): per row, a vector body over H, then {@link ScalarGruCell} for the tail.
  * Equations and layouts in {@link GruCell}.
+ * Nonlinearities run as in-place passes over the rows just written, and vector loads and stores are written out,
+ * for the reasons given in {@link PanamaLstmCell}; the result is the scalar twin's bits.
  */
 final class PanamaGruCell {
     private static final VectorSpecies<Float> S = PanamaSpecies.FLOAT;
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
+    private static final long F = Float.BYTES;
 
     private PanamaGruCell() {}
 
@@ -27,26 +28,38 @@ final class PanamaGruCell {
         long gh = 3L * hidden;
         long sw = 4L * hidden;
         int bound = S.loopBound(hidden);
+        int l = S.length();
         for (int b = 0; b < batch; b++) {
             long x = xpOff + b * gh;                    // (3H) rows
             long hr = hpOff + b * gh;
-            long s = saveOff + b * sw;                  // (4H) row
+            long s = saveOff + b * sw;                  // (4H) row: r, z, n, hn
             long hq = hPrevOff + (long) b * ldPrev;     // (H) rows
             long ho = hOff + (long) b * ldh;
-            int j = 0;
-            for (; j < bound; j += S.length()) {
-                FloatVector r = sigmoid(load(xp, x + j).add(load(hp, hr + j)));
-                FloatVector z = sigmoid(load(xp, x + hidden + j).add(load(hp, hr + hidden + j)));
-                FloatVector hn = load(hp, hr + 2 * hidden + j);
-                FloatVector n = tanh(r.fma(hn, load(xp, x + 2 * hidden + j)));
-                FloatVector ht = z.fma(load(hPrev, hq + j).sub(n), n);          // (1-z) n + z h_{t-1}
-                store(r, save, s + j);
-                store(z, save, s + hidden + j);
-                store(n, save, s + 2 * hidden + j);
-                store(hn, save, s + 3 * hidden + j);
-                store(ht, h, ho + j);
+            for (int q = 0; q < 2; q++) {               // r and z pre-activation sums
+                long o = (long) q * hidden;
+                for (int j = 0; j < bound; j += l) {
+                    FloatVector.fromMemorySegment(S, xp, (x + o + j) * F, NATIVE)
+                            .add(FloatVector.fromMemorySegment(S, hp, (hr + o + j) * F, NATIVE))
+                            .intoMemorySegment(save, (s + o + j) * F, NATIVE);
+                }
             }
-            ScalarGruCell.forwardRow(hidden, j, xp, x, hp, hr, hPrev, hq, save, s, h, ho);
+            PanamaActivations.sigmoid(save, s, bound);
+            PanamaActivations.sigmoid(save, s + hidden, bound);
+            for (int j = 0; j < bound; j += l) {        // n pre-activation: x_n + r hn
+                FloatVector r = FloatVector.fromMemorySegment(S, save, (s + j) * F, NATIVE);
+                FloatVector hn = FloatVector.fromMemorySegment(S, hp, (hr + 2L * hidden + j) * F, NATIVE);
+                hn.intoMemorySegment(save, (s + 3L * hidden + j) * F, NATIVE);
+                r.fma(hn, FloatVector.fromMemorySegment(S, xp, (x + 2L * hidden + j) * F, NATIVE))
+                        .intoMemorySegment(save, (s + 2L * hidden + j) * F, NATIVE);
+            }
+            PanamaActivations.tanh(save, s + 2L * hidden, bound);
+            for (int j = 0; j < bound; j += l) {        // (1-z) n + z h_{t-1}; h may be hPrev
+                FloatVector z = FloatVector.fromMemorySegment(S, save, (s + hidden + j) * F, NATIVE);
+                FloatVector n = FloatVector.fromMemorySegment(S, save, (s + 2L * hidden + j) * F, NATIVE);
+                z.fma(FloatVector.fromMemorySegment(S, hPrev, (hq + j) * F, NATIVE).sub(n), n)
+                        .intoMemorySegment(h, (ho + j) * F, NATIVE);
+            }
+            ScalarGruCell.forwardRow(hidden, bound, xp, x, hp, hr, hPrev, hq, save, s, h, ho);
         }
     }
 

@@ -1,21 +1,27 @@
 package dev.gatun.kernels.cell;
 
-import static dev.gatun.kernels.activation.PanamaActivations.sigmoid;
-import static dev.gatun.kernels.activation.PanamaActivations.tanh;
-
 import dev.gatun.kernels.PanamaSpecies;
+import dev.gatun.kernels.activation.PanamaActivations;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The Vector API LSTM step: per row, a vector body over H, then {@link ScalarLstmCell} for the tail. Equations and
- * layouts in {@link LstmCell}.
+ * The Vector API LSTM step: per row, vector passes over the first {@code loopBound(H)} units, then
+ * {@link ScalarLstmCell} for the tail. Equations and layouts in {@link LstmCell}.
+ *
+ * <p>The nonlinearities run as in-place passes ({@link PanamaActivations}' loops) over rows the kernel has just
+ * written: the gate pre-activation sums into {@code gates}, c_t into {@code h} before {@code tanh} and the product
+ * with o. Inlined into one loop body, five polynomial activations would blow C2's inlining budget and box every
+ * vector; as passes over data still in L1 they cost a reload each. Vector loads and stores are written out (no
+ * helper methods that take or return vectors, which C2 may decline to inline). Every operation is the scalar twin's,
+ * so the result is the same bits as {@link ScalarLstmCell}.
  */
 final class PanamaLstmCell {
     private static final VectorSpecies<Float> S = PanamaSpecies.FLOAT;
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
+    private static final long F = Float.BYTES;
 
     private PanamaLstmCell() {}
 
@@ -26,6 +32,7 @@ final class PanamaLstmCell {
                         MemorySegment h, long hOff, int ldh) {
         long gh = 4L * hidden;
         int bound = S.loopBound(hidden);
+        int l = S.length();
         for (int b = 0; b < batch; b++) {
             long x = xpOff + b * gh;                // (4H) rows
             long hr = hpOff + b * gh;
@@ -33,22 +40,33 @@ final class PanamaLstmCell {
             long cp = cPrevOff + (long) b * hidden; // (H) rows
             long cn = cOff + (long) b * hidden;
             long ho = hOff + (long) b * ldh;
-            int j = 0;
-            for (; j < bound; j += S.length()) {
-                FloatVector ig = sigmoid(load(xp, x + j).add(load(hp, hr + j)));
-                FloatVector fg = sigmoid(load(xp, x + hidden + j).add(load(hp, hr + hidden + j)));
-                FloatVector gg = tanh(load(xp, x + 2 * hidden + j).add(load(hp, hr + 2 * hidden + j)));
-                FloatVector og = sigmoid(load(xp, x + 3 * hidden + j).add(load(hp, hr + 3 * hidden + j)));
-                FloatVector ct = fg.fma(load(cPrev, cp + j), ig.mul(gg));
-                FloatVector ht = og.mul(tanh(ct));
-                store(ig, gates, g + j);
-                store(fg, gates, g + hidden + j);
-                store(gg, gates, g + 2 * hidden + j);
-                store(og, gates, g + 3 * hidden + j);
-                store(ct, c, cn + j);
-                store(ht, h, ho + j);
+            for (int q = 0; q < 4; q++) {           // pre-activation sums of gate q
+                long o = (long) q * hidden;
+                for (int j = 0; j < bound; j += l) {
+                    FloatVector.fromMemorySegment(S, xp, (x + o + j) * F, NATIVE)
+                            .add(FloatVector.fromMemorySegment(S, hp, (hr + o + j) * F, NATIVE))
+                            .intoMemorySegment(gates, (g + o + j) * F, NATIVE);
+                }
             }
-            ScalarLstmCell.forwardRow(hidden, j, xp, x, hp, hr, cPrev, cp, gates, g, c, cn, h, ho);
+            PanamaActivations.sigmoid(gates, g, bound);
+            PanamaActivations.sigmoid(gates, g + hidden, bound);
+            PanamaActivations.tanh(gates, g + 2L * hidden, bound);
+            PanamaActivations.sigmoid(gates, g + 3L * hidden, bound);
+            for (int j = 0; j < bound; j += l) {    // c_t = f c_{t-1} + i g, also into h for tanh
+                FloatVector ig = FloatVector.fromMemorySegment(S, gates, (g + j) * F, NATIVE);
+                FloatVector fg = FloatVector.fromMemorySegment(S, gates, (g + hidden + j) * F, NATIVE);
+                FloatVector gg = FloatVector.fromMemorySegment(S, gates, (g + 2L * hidden + j) * F, NATIVE);
+                FloatVector ct = fg.fma(FloatVector.fromMemorySegment(S, cPrev, (cp + j) * F, NATIVE), ig.mul(gg));
+                ct.intoMemorySegment(c, (cn + j) * F, NATIVE);
+                ct.intoMemorySegment(h, (ho + j) * F, NATIVE);
+            }
+            PanamaActivations.tanh(h, ho, bound);
+            for (int j = 0; j < bound; j += l) {    // h_t = o tanh(c_t)
+                FloatVector og = FloatVector.fromMemorySegment(S, gates, (g + 3L * hidden + j) * F, NATIVE);
+                og.mul(FloatVector.fromMemorySegment(S, h, (ho + j) * F, NATIVE))
+                        .intoMemorySegment(h, (ho + j) * F, NATIVE);
+            }
+            ScalarLstmCell.forwardRow(hidden, bound, xp, x, hp, hr, cPrev, cp, gates, g, c, cn, h, ho);
         }
     }
 
@@ -59,6 +77,7 @@ final class PanamaLstmCell {
                          MemorySegment dPre, long dPreOff, MemorySegment dcPrev, long dcPrevOff) {
         long gh = 4L * hidden;
         int bound = S.loopBound(hidden);
+        int l = S.length();
         FloatVector one = FloatVector.broadcast(S, 1f);
         for (int b = 0; b < batch; b++) {
             long r = (long) b * hidden;             // (H) rows
@@ -69,35 +88,30 @@ final class PanamaLstmCell {
             long dcp = dcPrevOff + r;
             long g = gatesOff + b * gh;             // (4H) rows
             long dp = dPreOff + b * gh;
-            int j = 0;
-            for (; j < bound; j += S.length()) {
-                FloatVector ig = load(gates, g + j);
-                FloatVector fg = load(gates, g + hidden + j);
-                FloatVector gg = load(gates, g + 2 * hidden + j);
-                FloatVector og = load(gates, g + 3 * hidden + j);
-                FloatVector tc = tanh(load(c, cr + j));
-                FloatVector dht = load(dh, dhr + j);
-                FloatVector dO = dht.mul(tc);                                          // term 1
-                FloatVector dC = dht.mul(og).fma(one.sub(tc.mul(tc)), load(dc, dcr + j)); // term 2
-                FloatVector dI = dC.mul(gg);                                           // term 3
-                FloatVector dF = dC.mul(load(cPrev, cp + j));
+            long tc = dp + 3L * hidden;             // tanh(c_t) parks in dPre's o slot until dO replaces it
+            MemorySegment.copy(c, cr * F, dPre, tc * F, bound * F);
+            PanamaActivations.tanh(dPre, tc, bound);
+            for (int j = 0; j < bound; j += l) {
+                FloatVector ig = FloatVector.fromMemorySegment(S, gates, (g + j) * F, NATIVE);
+                FloatVector fg = FloatVector.fromMemorySegment(S, gates, (g + hidden + j) * F, NATIVE);
+                FloatVector gg = FloatVector.fromMemorySegment(S, gates, (g + 2L * hidden + j) * F, NATIVE);
+                FloatVector og = FloatVector.fromMemorySegment(S, gates, (g + 3L * hidden + j) * F, NATIVE);
+                FloatVector t = FloatVector.fromMemorySegment(S, dPre, (tc + j) * F, NATIVE);
+                FloatVector dht = FloatVector.fromMemorySegment(S, dh, (dhr + j) * F, NATIVE);
+                FloatVector dO = dht.mul(t);                                            // term 1
+                FloatVector dC = dht.mul(og).fma(one.sub(t.mul(t)),
+                        FloatVector.fromMemorySegment(S, dc, (dcr + j) * F, NATIVE));    // term 2
+                FloatVector dI = dC.mul(gg);                                            // term 3
+                FloatVector dF = dC.mul(FloatVector.fromMemorySegment(S, cPrev, (cp + j) * F, NATIVE));
                 FloatVector dG = dC.mul(ig);
-                store(dI.mul(ig).mul(one.sub(ig)), dPre, dp + j);                      // term 4
-                store(dF.mul(fg).mul(one.sub(fg)), dPre, dp + hidden + j);
-                store(dG.mul(one.sub(gg.mul(gg))), dPre, dp + 2 * hidden + j);
-                store(dO.mul(og).mul(one.sub(og)), dPre, dp + 3 * hidden + j);
-                store(dC.mul(fg), dcPrev, dcp + j);
+                dI.mul(ig).mul(one.sub(ig)).intoMemorySegment(dPre, (dp + j) * F, NATIVE);  // term 4
+                dF.mul(fg).mul(one.sub(fg)).intoMemorySegment(dPre, (dp + hidden + j) * F, NATIVE);
+                dG.mul(one.sub(gg.mul(gg))).intoMemorySegment(dPre, (dp + 2L * hidden + j) * F, NATIVE);
+                dO.mul(og).mul(one.sub(og)).intoMemorySegment(dPre, (tc + j) * F, NATIVE);
+                dC.mul(fg).intoMemorySegment(dcPrev, (dcp + j) * F, NATIVE);
             }
-            ScalarLstmCell.backwardRow(hidden, j, dh, dhr, dc, dcr, gates, g, c, cr, cPrev, cp, dPre, dp,
+            ScalarLstmCell.backwardRow(hidden, bound, dh, dhr, dc, dcr, gates, g, c, cr, cPrev, cp, dPre, dp,
                     dcPrev, dcp);
         }
-    }
-
-    private static FloatVector load(MemorySegment s, long index) {
-        return FloatVector.fromMemorySegment(S, s, index * Float.BYTES, NATIVE);
-    }
-
-    private static void store(FloatVector v, MemorySegment s, long index) {
-        v.intoMemorySegment(s, index * Float.BYTES, NATIVE);
     }
 }

@@ -15,6 +15,7 @@ import jdk.incubator.vector.VectorSpecies;
 final class PanamaRnnCell {
     private static final VectorSpecies<Float> S = PanamaSpecies.FLOAT;
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
+    private static final long F = Float.BYTES;
 
     private PanamaRnnCell() {}
 
@@ -30,12 +31,17 @@ final class PanamaRnnCell {
             // Two loops, so the activation choice is not made per vector.
             if (relu) {
                 for (; j < bound; j += S.length()) {
-                    store(PanamaActivations.relu(load(xp, x + j).add(load(hp, hr + j))), h, ho + j);
+                    FloatVector.fromMemorySegment(S, xp, (x + j) * F, NATIVE)
+                            .add(FloatVector.fromMemorySegment(S, hp, (hr + j) * F, NATIVE))
+                            .max(0f).intoMemorySegment(h, (ho + j) * F, NATIVE);
                 }
-            } else {
+            } else {                                // the sum into h, then tanh in place (see PanamaLstmCell)
                 for (; j < bound; j += S.length()) {
-                    store(PanamaActivations.tanh(load(xp, x + j).add(load(hp, hr + j))), h, ho + j);
+                    FloatVector.fromMemorySegment(S, xp, (x + j) * F, NATIVE)
+                            .add(FloatVector.fromMemorySegment(S, hp, (hr + j) * F, NATIVE))
+                            .intoMemorySegment(h, (ho + j) * F, NATIVE);
                 }
+                PanamaActivations.tanh(h, ho, bound);
             }
             ScalarRnnCell.forwardRow(relu, hidden, j, xp, x, hp, hr, h, ho);
         }
@@ -54,24 +60,19 @@ final class PanamaRnnCell {
             int j = 0;
             if (relu) {
                 for (; j < bound; j += S.length()) {
-                    FloatVector ht = load(h, ho + j);
-                    store(zero.blend(load(dh, dhr + j), ht.compare(VectorOperators.GT, 0f)), dPre, dp + j);
+                    FloatVector ht = FloatVector.fromMemorySegment(S, h, (ho + j) * F, NATIVE);
+                    FloatVector dht = FloatVector.fromMemorySegment(S, dh, (dhr + j) * F, NATIVE);
+                    zero.blend(dht, ht.compare(VectorOperators.GT, 0f))
+                            .intoMemorySegment(dPre, (dp + j) * F, NATIVE);
                 }
             } else {
                 for (; j < bound; j += S.length()) {
-                    FloatVector ht = load(h, ho + j);
-                    store(load(dh, dhr + j).mul(one.sub(ht.mul(ht))), dPre, dp + j);
+                    FloatVector ht = FloatVector.fromMemorySegment(S, h, (ho + j) * F, NATIVE);
+                    FloatVector.fromMemorySegment(S, dh, (dhr + j) * F, NATIVE).mul(one.sub(ht.mul(ht)))
+                            .intoMemorySegment(dPre, (dp + j) * F, NATIVE);
                 }
             }
             ScalarRnnCell.backwardRow(relu, hidden, j, dh, dhr, h, ho, dPre, dp);
         }
-    }
-
-    private static FloatVector load(MemorySegment s, long index) {
-        return FloatVector.fromMemorySegment(S, s, index * Float.BYTES, NATIVE);
-    }
-
-    private static void store(FloatVector v, MemorySegment s, long index) {
-        v.intoMemorySegment(s, index * Float.BYTES, NATIVE);
     }
 }

@@ -13,7 +13,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every Panama cell kernel against its scalar twin (within 1e-6: the activations differ by an ulp or two), over
+ * Every Panama cell kernel against its scalar twin, bitwise (the same operations lane by lane), over
  * awkward sizes: H in {1, 15, 16, 17, 37, 64, 1000} (tails only, exact vectors, vectors plus tails),
  * B in {1, 3}, nonzero offsets and row strides, pre-activations wide enough to saturate. Also checks that nothing
  * outside the output shapes is written.
