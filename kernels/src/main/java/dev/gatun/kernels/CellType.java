@@ -37,6 +37,17 @@ public enum CellType {
     }
 
     /** True for the GRU forms. */
+    /** A short human-readable name for messages: {@code LSTM}, {@code GRU}, {@code RNN(tanh)}... */
+    public String label() {
+        return switch (this) {
+            case RNN_TANH -> "RNN(tanh)";
+            case RNN_RELU -> "RNN(relu)";
+            case LSTM -> "LSTM";
+            case GRU -> "GRU";
+            case GRU_CLASSIC -> "GRU(classic)";
+        };
+    }
+
     public boolean isGru() {
         return this == GRU || this == GRU_CLASSIC;
     }

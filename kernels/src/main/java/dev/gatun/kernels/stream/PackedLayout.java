@@ -1,5 +1,7 @@
 package dev.gatun.kernels.stream;
 
+import dev.gatun.kernels.CellType;
+
 /**
  * Sizes and byte strides of a packed cell: the one place that knows where each weight lives. Letters: G gates,
  * L lanes (units per block), I input size, H hidden size, R recurrent size (P with a projection, else H).
@@ -23,7 +25,7 @@ package dev.gatun.kernels.stream;
  * pads are zero, so odd k columns (zero weights) multiply zeros.
  */
 final class PackedLayout {
-    final CellKind kind;
+    final CellType kind;
     final boolean bf16;
     final int lanes;
     final int gates;
@@ -47,11 +49,11 @@ final class PackedLayout {
     final int vXOffset;         // floats from the start of a v half to its x region
     final int vLength;          // floats per v half (multiple of 16: 64-byte aligned halves)
 
-    PackedLayout(CellKind kind, WeightFormat format, int lanes, int inputSize, int hiddenSize, int projSize) {
+    PackedLayout(CellType kind, WeightFormat format, int lanes, int inputSize, int hiddenSize, int projSize) {
         this.kind = kind;
         this.bf16 = format == WeightFormat.BF16;
         this.lanes = lanes;
-        this.gates = kind.gates;
+        this.gates = kind.gates();
         this.inputSize = inputSize;
         this.hiddenSize = hiddenSize;
         this.projSize = projSize;

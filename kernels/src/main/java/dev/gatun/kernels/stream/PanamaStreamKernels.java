@@ -1,5 +1,7 @@
 package dev.gatun.kernels.stream;
 
+import dev.gatun.kernels.CellType;
+
 import dev.gatun.kernels.PanamaSpecies;
 import dev.gatun.kernels.activation.Activations;
 import java.lang.foreign.MemorySegment;
@@ -52,6 +54,7 @@ final class PanamaStreamKernels implements StreamKernels {
                 new GruHidden()};
             case RNN_TANH -> new StepStage[] {new GateInit(1, RNN_SLOT), new RnnGates(), new TanhStage(1, 0, true)};
             case RNN_RELU -> new StepStage[] {new GateInit(1, RNN_SLOT), new RnnGates(), new ReluOutput()};
+            case GRU_CLASSIC -> throw new IllegalStateException("no streaming kernel for the classic GRU");
         };
     }
 
@@ -87,7 +90,7 @@ final class PanamaStreamKernels implements StreamKernels {
             int gateRow = l.paddedHidden;
             int base = partBase(l, slots, blockBegin);
             int row = (blockEnd - blockBegin) * L;
-            boolean gru = l.kind == CellKind.GRU;
+            boolean gru = l.kind == CellType.GRU;
             for (int blk = blockBegin; blk < blockEnd; blk++) {
                 int src = blk * L;
                 int dst = base + (blk - blockBegin) * L;

@@ -1,5 +1,7 @@
 package dev.gatun.kernels.stream;
 
+import dev.gatun.kernels.CellType;
+
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
@@ -39,6 +41,7 @@ final class ScalarStreamKernels implements StreamKernels {
                 case LSTM -> lstm(s, u);
                 case GRU -> gru(s, u);
                 case RNN_TANH, RNN_RELU -> rnn(s, u);
+                case GRU_CLASSIC -> throw new IllegalStateException("no streaming kernel for the classic GRU");
             }
         }
     }
@@ -92,7 +95,7 @@ final class ScalarStreamKernels implements StreamKernels {
 
     private static void rnn(StepBuffers s, int u) {
         float a = gate(s, 0, u, init(s, 0, u), true, true);
-        s.v[s.hOut() + u] = s.layout.kind == CellKind.RNN_TANH ? Activations.tanh(a) : Activations.relu(a);
+        s.v[s.hOut() + u] = s.layout.kind == CellType.RNN_TANH ? Activations.tanh(a) : Activations.relu(a);
     }
 
     private static float init(StepBuffers s, int gate, int u) {

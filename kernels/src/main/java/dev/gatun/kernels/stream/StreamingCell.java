@@ -1,5 +1,7 @@
 package dev.gatun.kernels.stream;
 
+import dev.gatun.kernels.CellType;
+
 import dev.gatun.kernels.Vectorization;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -32,7 +34,7 @@ public final class StreamingCell implements AutoCloseable {
     private final float[] biasHh;          // (G, Hb)
     private volatile boolean closed;
 
-    private StreamingCell(CellKind kind, WeightFormat format, WeightPacker.Floats wIh, WeightPacker.Floats wHh,
+    private StreamingCell(CellType kind, WeightFormat format, WeightPacker.Floats wIh, WeightPacker.Floats wHh,
             WeightPacker.Floats bIh, WeightPacker.Floats bHh, WeightPacker.Floats wHr, int inputSize,
             int hiddenSize, int projSize) {
         int lanes = Vectorization.enabled() ? Vectorization.bitSize() / Float.SIZE : 16;
@@ -69,10 +71,10 @@ public final class StreamingCell implements AutoCloseable {
      */
     public static StreamingCell lstm(float[] wIh, float[] wHh, float[] bIh, float[] bHh, float[] wHr,
             int inputSize, int hiddenSize, int projSize, WeightFormat format) {
-        checkSizes(CellKind.LSTM, inputSize, hiddenSize, projSize, format);
+        checkSizes(CellType.LSTM, inputSize, hiddenSize, projSize, format);
         int r = projSize > 0 ? projSize : hiddenSize;
         long rows = 4L * hiddenSize;
-        return new StreamingCell(CellKind.LSTM, format, matrix("wIh", wIh, rows, inputSize, "4*hiddenSize"),
+        return new StreamingCell(CellType.LSTM, format, matrix("wIh", wIh, rows, inputSize, "4*hiddenSize"),
                 matrix("wHh", wHh, rows, r, "4*hiddenSize"), bias("bIh", bIh, rows), bias("bHh", bHh, rows),
                 projection(wHr, projSize, hiddenSize), inputSize, hiddenSize, projSize);
     }
@@ -80,9 +82,9 @@ public final class StreamingCell implements AutoCloseable {
     /** A GRU cell ({@code nn.GRU} / {@code nn.GRUCell}). */
     public static StreamingCell gru(float[] wIh, float[] wHh, float[] bIh, float[] bHh, int inputSize,
             int hiddenSize, WeightFormat format) {
-        checkSizes(CellKind.GRU, inputSize, hiddenSize, 0, format);
+        checkSizes(CellType.GRU, inputSize, hiddenSize, 0, format);
         long rows = 3L * hiddenSize;
-        return new StreamingCell(CellKind.GRU, format, matrix("wIh", wIh, rows, inputSize, "3*hiddenSize"),
+        return new StreamingCell(CellType.GRU, format, matrix("wIh", wIh, rows, inputSize, "3*hiddenSize"),
                 matrix("wHh", wHh, rows, hiddenSize, "3*hiddenSize"), bias("bIh", bIh, rows), bias("bHh", bHh, rows),
                 null, inputSize, hiddenSize, 0);
     }
@@ -90,7 +92,7 @@ public final class StreamingCell implements AutoCloseable {
     /** A plain RNN cell ({@code nn.RNN} / {@code nn.RNNCell}) with the given nonlinearity. */
     public static StreamingCell rnn(float[] wIh, float[] wHh, float[] bIh, float[] bHh, int inputSize,
             int hiddenSize, Nonlinearity nonlinearity, WeightFormat format) {
-        CellKind kind = rnnKind(nonlinearity);
+        CellType kind = rnnKind(nonlinearity);
         checkSizes(kind, inputSize, hiddenSize, 0, format);
         long rows = hiddenSize;
         return new StreamingCell(kind, format, matrix("wIh", wIh, rows, inputSize, "hiddenSize"),
@@ -101,10 +103,10 @@ public final class StreamingCell implements AutoCloseable {
     /** {@link #lstm(float[], float[], float[], float[], float[], int, int, int, WeightFormat)} from segments. */
     public static StreamingCell lstm(MemorySegment wIh, MemorySegment wHh, MemorySegment bIh, MemorySegment bHh,
             MemorySegment wHr, int inputSize, int hiddenSize, int projSize, WeightFormat format) {
-        checkSizes(CellKind.LSTM, inputSize, hiddenSize, projSize, format);
+        checkSizes(CellType.LSTM, inputSize, hiddenSize, projSize, format);
         int r = projSize > 0 ? projSize : hiddenSize;
         long rows = 4L * hiddenSize;
-        return new StreamingCell(CellKind.LSTM, format, matrix("wIh", wIh, rows, inputSize, "4*hiddenSize"),
+        return new StreamingCell(CellType.LSTM, format, matrix("wIh", wIh, rows, inputSize, "4*hiddenSize"),
                 matrix("wHh", wHh, rows, r, "4*hiddenSize"), bias("bIh", bIh, rows), bias("bHh", bHh, rows),
                 projection(wHr, projSize, hiddenSize), inputSize, hiddenSize, projSize);
     }
@@ -112,9 +114,9 @@ public final class StreamingCell implements AutoCloseable {
     /** {@link #gru(float[], float[], float[], float[], int, int, WeightFormat)} from segments. */
     public static StreamingCell gru(MemorySegment wIh, MemorySegment wHh, MemorySegment bIh, MemorySegment bHh,
             int inputSize, int hiddenSize, WeightFormat format) {
-        checkSizes(CellKind.GRU, inputSize, hiddenSize, 0, format);
+        checkSizes(CellType.GRU, inputSize, hiddenSize, 0, format);
         long rows = 3L * hiddenSize;
-        return new StreamingCell(CellKind.GRU, format, matrix("wIh", wIh, rows, inputSize, "3*hiddenSize"),
+        return new StreamingCell(CellType.GRU, format, matrix("wIh", wIh, rows, inputSize, "3*hiddenSize"),
                 matrix("wHh", wHh, rows, hiddenSize, "3*hiddenSize"), bias("bIh", bIh, rows), bias("bHh", bHh, rows),
                 null, inputSize, hiddenSize, 0);
     }
@@ -122,7 +124,7 @@ public final class StreamingCell implements AutoCloseable {
     /** {@link #rnn(float[], float[], float[], float[], int, int, Nonlinearity, WeightFormat)} from segments. */
     public static StreamingCell rnn(MemorySegment wIh, MemorySegment wHh, MemorySegment bIh, MemorySegment bHh,
             int inputSize, int hiddenSize, Nonlinearity nonlinearity, WeightFormat format) {
-        CellKind kind = rnnKind(nonlinearity);
+        CellType kind = rnnKind(nonlinearity);
         checkSizes(kind, inputSize, hiddenSize, 0, format);
         long rows = hiddenSize;
         return new StreamingCell(kind, format, matrix("wIh", wIh, rows, inputSize, "hiddenSize"),
@@ -210,7 +212,7 @@ public final class StreamingCell implements AutoCloseable {
 
     @Override
     public String toString() {
-        return layout.kind.label + "(inputSize=" + layout.inputSize + ", hiddenSize=" + layout.hiddenSize
+        return layout.kind.label() + "(inputSize=" + layout.inputSize + ", hiddenSize=" + layout.hiddenSize
                 + (layout.projSize > 0 ? ", projSize=" + layout.projSize : "") + ", " + format + ")";
     }
 
@@ -244,14 +246,14 @@ public final class StreamingCell implements AutoCloseable {
 
     // ---- validation -----------------------------------------------------------------------------------------
 
-    private static CellKind rnnKind(Nonlinearity nonlinearity) {
+    private static CellType rnnKind(Nonlinearity nonlinearity) {
         if (nonlinearity == null) {
             throw new IllegalArgumentException("nonlinearity is null (TANH or RELU)");
         }
-        return nonlinearity == Nonlinearity.TANH ? CellKind.RNN_TANH : CellKind.RNN_RELU;
+        return nonlinearity == Nonlinearity.TANH ? CellType.RNN_TANH : CellType.RNN_RELU;
     }
 
-    private static void checkSizes(CellKind kind, int inputSize, int hiddenSize, int projSize, WeightFormat format) {
+    private static void checkSizes(CellType kind, int inputSize, int hiddenSize, int projSize, WeightFormat format) {
         if (format == null) {
             throw new IllegalArgumentException("format is null (FP32 or BF16)");
         }
@@ -265,9 +267,9 @@ public final class StreamingCell implements AutoCloseable {
             throw new IllegalArgumentException(
                     "projSize must be 0 (none) or in [1, hiddenSize=" + hiddenSize + "), got " + projSize);
         }
-        long rows = (long) kind.gates * hiddenSize;
+        long rows = (long) kind.gates() * hiddenSize;
         if (rows * Math.max(inputSize, hiddenSize) > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException(kind.label + " with inputSize=" + inputSize + ", hiddenSize="
+            throw new IllegalArgumentException(kind.label() + " with inputSize=" + inputSize + ", hiddenSize="
                     + hiddenSize + " has more than 2^31 weights per matrix");
         }
     }

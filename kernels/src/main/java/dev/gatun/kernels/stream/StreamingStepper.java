@@ -1,5 +1,7 @@
 package dev.gatun.kernels.stream;
 
+import dev.gatun.kernels.CellType;
+
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED;
 
 import java.lang.foreign.MemorySegment;
@@ -273,8 +275,8 @@ public final class StreamingStepper implements AutoCloseable {
     }
 
     private void checkLstm(String what) {
-        if (layout.kind != CellKind.LSTM) {
-            throw new UnsupportedOperationException(what + ": a " + layout.kind.label + " cell has no cell state c");
+        if (layout.kind != CellType.LSTM) {
+            throw new UnsupportedOperationException(what + ": a " + layout.kind.label() + " cell has no cell state c");
         }
     }
 

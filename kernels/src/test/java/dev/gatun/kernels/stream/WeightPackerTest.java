@@ -1,5 +1,7 @@
 package dev.gatun.kernels.stream;
 
+import dev.gatun.kernels.CellType;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.gatun.kernels.stream.TestModel.Kind;
@@ -19,11 +21,11 @@ class WeightPackerTest {
             for (int lanes : new int[] {4, 8, 16}) {
                 TestModel m = TestModel.random(kind, 5, 19, 11);
                 TestModel expect = format == WeightFormat.BF16 ? m.bf16Weights() : m;
-                CellKind ck = switch (kind) {
-                    case LSTM, LSTM_PROJ -> CellKind.LSTM;
-                    case GRU -> CellKind.GRU;
-                    case RNN_TANH -> CellKind.RNN_TANH;
-                    case RNN_RELU -> CellKind.RNN_RELU;
+                CellType ck = switch (kind) {
+                    case LSTM, LSTM_PROJ -> CellType.LSTM;
+                    case GRU -> CellType.GRU;
+                    case RNN_TANH -> CellType.RNN_TANH;
+                    case RNN_RELU -> CellType.RNN_RELU;
                 };
                 PackedLayout l = new PackedLayout(ck, format, lanes, m.in, m.hidden, m.proj);
                 try (Arena arena = Arena.ofConfined()) {
