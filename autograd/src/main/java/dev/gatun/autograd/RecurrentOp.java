@@ -120,7 +120,10 @@ public final class RecurrentOp implements AutoCloseable {
         this.output = y;
         this.hidden = hN;
         this.cell = cN;
-        return y;
+        if (tape.checksFinite()) {
+            tape.checked("recurrent " + shape.cell() + " (final state)", hN);
+        }
+        return tape.checked("recurrent " + shape.cell(), y);
     }
 
     /** The output (T, B, D*Hr) of the current call. */
