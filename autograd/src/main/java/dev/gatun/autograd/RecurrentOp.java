@@ -202,10 +202,13 @@ public final class RecurrentOp implements AutoCloseable {
         addInto(dc0, dc0Add);
     }
 
+    /** Frees the op's buffers; idempotent. */
     @Override
     public void close() {
-        stack.close();
-        arena.close();
+        if (arena.scope().isAlive()) {
+            stack.close();
+            arena.close();
+        }
     }
 
     private static void addInto(Tensor temp, Tensor sum) {
