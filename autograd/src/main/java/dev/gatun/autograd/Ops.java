@@ -6,6 +6,9 @@ package dev.gatun.autograd;
  * {@link Pointwise}, {@link Activation}, {@link MatMul}, {@link Softmax}, {@link Shape}, {@link Lookup},
  * {@link Dropout}, {@link Reduction}, {@link Loss}, {@link CausalConv}).
  *
+ * <p>Every method throws {@link IllegalArgumentException} for a null tape, and, when the tape checks for NaN/Inf
+ * ({@link Tape#checkFinite(boolean)}), {@link ArithmeticException} naming the operation whose output is not finite.
+ *
  * <p>Outputs are contiguous tensors owned by the tape and valid until its next reset. Shapes are written
  * {@code (T, B, H)}: time, batch, features (time-major, as the recurrent layers).
  */
@@ -16,59 +19,59 @@ public final class Ops {
 
     /** a + b, broadcasting a suffix-shaped or single-element operand (a bias (H) against (B, H)). */
     public static Var add(Tape tape, Var a, Var b) {
-        return Pointwise.binary(tape, Pointwise.ADD, a, b);
+        return Tape.require("add", tape).checked("add", Pointwise.binary(tape, Pointwise.ADD, a, b));
     }
 
     /** a - b, broadcasting as {@link #add}. */
     public static Var sub(Tape tape, Var a, Var b) {
-        return Pointwise.binary(tape, Pointwise.SUB, a, b);
+        return Tape.require("sub", tape).checked("sub", Pointwise.binary(tape, Pointwise.SUB, a, b));
     }
 
     /** a * b element-wise, broadcasting as {@link #add}. */
     public static Var mul(Tape tape, Var a, Var b) {
-        return Pointwise.binary(tape, Pointwise.MUL, a, b);
+        return Tape.require("mul", tape).checked("mul", Pointwise.binary(tape, Pointwise.MUL, a, b));
     }
 
     /** s * x. */
     public static Var mulScalar(Tape tape, Var x, float s) {
-        return Pointwise.affine(tape, x, s, 0f);
+        return Tape.require("mulScalar", tape).checked("mulScalar", Pointwise.affine(tape, x, s, 0f));
     }
 
     /** x + c. */
     public static Var addScalar(Tape tape, Var x, float c) {
-        return Pointwise.affine(tape, x, 1f, c);
+        return Tape.require("addScalar", tape).checked("addScalar", Pointwise.affine(tape, x, 1f, c));
     }
 
     /** 1 / (1 + e^-x). */
     public static Var sigmoid(Tape tape, Var x) {
-        return Activation.apply(tape, Activation.SIGMOID, x);
+        return Tape.require("sigmoid", tape).checked("sigmoid", Activation.apply(tape, Activation.SIGMOID, x));
     }
 
     /** tanh(x). */
     public static Var tanh(Tape tape, Var x) {
-        return Activation.apply(tape, Activation.TANH, x);
+        return Tape.require("tanh", tape).checked("tanh", Activation.apply(tape, Activation.TANH, x));
     }
 
     /** max(x, 0); the gradient at 0 is 0. */
     public static Var relu(Tape tape, Var x) {
-        return Activation.apply(tape, Activation.RELU, x);
+        return Tape.require("relu", tape).checked("relu", Activation.apply(tape, Activation.RELU, x));
     }
 
     /** e^x. */
     public static Var exp(Tape tape, Var x) {
-        return Activation.apply(tape, Activation.EXP, x);
+        return Tape.require("exp", tape).checked("exp", Activation.apply(tape, Activation.EXP, x));
     }
 
     // ---- products -------------------------------------------------------------------------------------------------
 
     /** (M, K) x (K, N) -> (M, N). */
     public static Var matmul(Tape tape, Var a, Var b) {
-        return MatMul.matmul(tape, a, b);
+        return Tape.require("matmul", tape).checked("matmul", MatMul.matmul(tape, a, b));
     }
 
     /** {@code x W^T + bias} over the rows of x (..., in): W (out, in), bias (out) or null; output (..., out). */
     public static Var linear(Tape tape, Var x, Var weight, Var bias) {
-        return MatMul.linear(tape, x, weight, bias);
+        return Tape.require("linear", tape).checked("linear", MatMul.linear(tape, x, weight, bias));
     }
 
     /**
@@ -76,29 +79,30 @@ public final class Ops {
      * bias (Cout) or null; output (T, B, Cout) where step t sees x at t, t-d, ..., t-(K-1)d.
      */
     public static Var causalConv1d(Tape tape, Var x, Var weight, Var bias, int dilation) {
-        return CausalConv.apply(tape, x, weight, bias, dilation);
+        return Tape.require("causalConv1d", tape).checked("causalConv1d",
+                CausalConv.apply(tape, x, weight, bias, dilation));
     }
 
     // ---- softmax --------------------------------------------------------------------------------------------------
 
     /** softmax over the last dimension. */
     public static Var softmax(Tape tape, Var x) {
-        return Softmax.apply(tape, x, 1f, false);
+        return Tape.require("softmax", tape).checked("softmax", Softmax.apply(tape, x, 1f, false));
     }
 
     /** softmax(x / temperature) over the last dimension. */
     public static Var softmax(Tape tape, Var x, float temperature) {
-        return Softmax.apply(tape, x, temperature, false);
+        return Tape.require("softmax", tape).checked("softmax", Softmax.apply(tape, x, temperature, false));
     }
 
     /** log-softmax over the last dimension. */
     public static Var logSoftmax(Tape tape, Var x) {
-        return Softmax.apply(tape, x, 1f, true);
+        return Tape.require("logSoftmax", tape).checked("logSoftmax", Softmax.apply(tape, x, 1f, true));
     }
 
     /** log-softmax(x / temperature) over the last dimension. */
     public static Var logSoftmax(Tape tape, Var x, float temperature) {
-        return Softmax.apply(tape, x, temperature, true);
+        return Tape.require("logSoftmax", tape).checked("logSoftmax", Softmax.apply(tape, x, temperature, true));
     }
 
     // ---- shape ----------------------------------------------------------------------------------------------------
@@ -106,34 +110,35 @@ public final class Ops {
     /** a and b joined along {@code axis}; the other dimensions must match. */
     public static Var concat(Tape tape, int axis, Var a, Var b) {
         Var[] parts = {a, b};
-        return Shape.concat(tape, axis, parts, 2);
+        return Tape.require("concat", tape).checked("concat", Shape.concat(tape, axis, parts, 2));
     }
 
     /** {@code parts[0, n)} joined along {@code axis} (the array may be reused by the caller afterwards). */
     public static Var concat(Tape tape, int axis, Var[] parts, int n) {
-        return Shape.concat(tape, axis, parts, n);
+        return Tape.require("concat", tape).checked("concat", Shape.concat(tape, axis, parts, n));
     }
 
     /** Elements {@code [start, end)} along {@code axis}. */
     public static Var slice(Tape tape, Var x, int axis, int start, int end) {
-        return Shape.slice(tape, x, axis, start, end);
+        return Tape.require("slice", tape).checked("slice", Shape.slice(tape, x, axis, start, end));
     }
 
     /** The same elements in another shape (pass a constant array in hot loops: varargs allocate one per call). */
     public static Var reshape(Tape tape, Var x, int... shape) {
-        return Shape.reshape(tape, x, shape);
+        return Tape.require("reshape", tape).checked("reshape", Shape.reshape(tape, x, shape));
     }
 
     /** The value of x without its history: no gradient flows through it. */
     public static Var detach(Tape tape, Var x) {
-        return Shape.detach(tape, x);
+        return Tape.require("detach", tape).checked("detach", Shape.detach(tape, x));
     }
 
     // ---- lookup and regularization --------------------------------------------------------------------------------
 
     /** Rows of weight (V, E) for each index: output (n, E). */
     public static Var embedding(Tape tape, Var weight, int[] indices) {
-        return Lookup.embedding(tape, weight, indices, indices == null ? 0 : indices.length, 0, 0);
+        return Tape.require("embedding", tape).checked("embedding",
+                Lookup.embedding(tape, weight, indices, indices == null ? 0 : indices.length, 0, 0));
     }
 
     /** Rows of weight (V, E) for time-major indices {@code [t*B + b]}: output (T, B, E). */
@@ -141,7 +146,8 @@ public final class Ops {
         if (steps < 1 || batch < 1) {
             throw new IllegalArgumentException("embedding: steps and batch must be >= 1, got " + steps + ", " + batch);
         }
-        return Lookup.embedding(tape, weight, indices, steps * batch, steps, batch);
+        return Tape.require("embedding", tape).checked("embedding",
+                Lookup.embedding(tape, weight, indices, steps * batch, steps, batch));
     }
 
     /**
@@ -149,34 +155,35 @@ public final class Ops {
      * real step, {@code x[lengths[b] - 1, b, :]}, as (B, H) (many-to-one). Padded steps get no gradient.
      */
     public static Var lastSteps(Tape tape, Var x, int[] lengths) {
-        return Lookup.lastSteps(tape, x, lengths);
+        return Tape.require("lastSteps", tape).checked("lastSteps", Lookup.lastSteps(tape, x, lengths));
     }
 
     /** Inverted dropout with drop probability p in [0, 1), drawing from {@code rng}; p = 0 returns x. */
     public static Var dropout(Tape tape, Var x, float p, Rng rng) {
-        return p == 0f ? x : Dropout.apply(tape, x, p, rng);
+        return p == 0f ? x : Tape.require("dropout", tape).checked("dropout", Dropout.apply(tape, x, p, rng));
     }
 
     // ---- reductions and losses ------------------------------------------------------------------------------------
 
     /** Sum of all elements, shape (1). */
     public static Var sum(Tape tape, Var x) {
-        return Reduction.sum(tape, x, false);
+        return Tape.require("sum", tape).checked("sum", Reduction.sum(tape, x, false));
     }
 
     /** Mean of all elements, shape (1). */
     public static Var mean(Tape tape, Var x) {
-        return Reduction.sum(tape, x, true);
+        return Tape.require("mean", tape).checked("mean", Reduction.sum(tape, x, true));
     }
 
     /** mean((pred - target)^2), shape (1); same shapes. */
     public static Var mse(Tape tape, Var pred, Var target) {
-        return Loss.mse(tape, pred, target);
+        return Tape.require("mse", tape).checked("mse", Loss.mse(tape, pred, target));
     }
 
     /** Cross-entropy of logits (..., C) against one class index per row, averaged over the rows, shape (1). */
     public static Var crossEntropy(Tape tape, Var logits, int[] targets) {
-        return Loss.crossEntropy(tape, logits, targets, targets == null ? 0 : targets.length, Integer.MIN_VALUE);
+        return Tape.require("crossEntropy", tape).checked("crossEntropy",
+                Loss.crossEntropy(tape, logits, targets, targets == null ? 0 : targets.length, Integer.MIN_VALUE));
     }
 
     /**
@@ -185,6 +192,7 @@ public final class Ops {
      */
     public static Var crossEntropy(Tape tape, Var logits, int[] targets, int ignoreIndex) {
         int rows = logits == null || logits.value == null ? 0 : Checks.rows("crossEntropy", logits.value);
-        return Loss.crossEntropy(tape, logits, targets, rows, ignoreIndex);
+        return Tape.require("crossEntropy", tape).checked("crossEntropy",
+                Loss.crossEntropy(tape, logits, targets, rows, ignoreIndex));
     }
 }

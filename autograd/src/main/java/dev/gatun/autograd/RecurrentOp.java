@@ -120,7 +120,10 @@ public final class RecurrentOp implements AutoCloseable {
         this.output = y;
         this.hidden = hN;
         this.cell = cN;
-        return y;
+        if (tape.checksFinite()) {
+            tape.checked("recurrent " + shape.cell() + " (final state)", hN);
+        }
+        return tape.checked("recurrent " + shape.cell(), y);
     }
 
     /** The output (T, B, D*Hr) of the current call. */
@@ -199,10 +202,13 @@ public final class RecurrentOp implements AutoCloseable {
         addInto(dc0, dc0Add);
     }
 
+    /** Frees the op's buffers; idempotent. */
     @Override
     public void close() {
-        stack.close();
-        arena.close();
+        if (arena.scope().isAlive()) {
+            stack.close();
+            arena.close();
+        }
     }
 
     private static void addInto(Tensor temp, Tensor sum) {

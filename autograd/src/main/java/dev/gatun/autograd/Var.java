@@ -23,6 +23,7 @@ public sealed class Var permits Parameter {
     boolean requiresGrad;
     boolean gradLive;          // grad holds this backward pass's sum (always true for parameters)
     Backward backward;         // null for leaves and nodes recorded without gradient
+    String op;                 // the operation's name, set only while the tape checks for NaN/Inf
 
     // What the operation's backward needs.
     Var a;
@@ -161,6 +162,7 @@ public sealed class Var permits Parameter {
         requiresGrad = false;
         gradLive = false;
         backward = null;
+        op = null;
         a = null;
         b = null;
         c = null;

@@ -55,6 +55,9 @@ public final class SafeTensorsFile implements AutoCloseable {
 
     /** Opens and validates {@code path}. */
     public static SafeTensorsFile open(Path path) throws IOException {
+        if (path == null) {
+            throw new IllegalArgumentException("path is null");
+        }
         Arena arena = Arena.ofShared();
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             long size = ch.size();
@@ -140,6 +143,9 @@ public final class SafeTensorsFile implements AutoCloseable {
     /** Copies the tensor into {@code dst}, whose shape must equal the entry's. */
     public void readInto(String name, Tensor dst) {
         TensorEntry e = entry(name);
+        if (dst == null) {
+            throw new IllegalArgumentException(path + ": readInto('" + name + "'): destination tensor is null");
+        }
         dst.checkShape(path.getFileName() + ": tensor '" + name + "'", e.shape());
         if (e.dtype() == DType.F32 && dst.isContiguous() && ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN) {
             checkOpen();

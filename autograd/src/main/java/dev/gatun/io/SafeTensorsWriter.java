@@ -38,6 +38,9 @@ public final class SafeTensorsWriter {
 
     /** Adds a tensor (its elements are copied now). */
     public SafeTensorsWriter add(String name, Tensor t, DType dtype) {
+        if (t == null) {
+            throw new IllegalArgumentException("tensor '" + name + "' is null");
+        }
         return add(name, t.toArray(), t.shape(), dtype);
     }
 
@@ -49,13 +52,18 @@ public final class SafeTensorsWriter {
         if (dtype != DType.F32 && dtype != DType.BF16) {
             throw new IllegalArgumentException("tensor '" + name + "': Gatun writes F32 or BF16, not " + dtype);
         }
+        if (data == null || shape == null) {
+            throw new IllegalArgumentException("tensor '" + name + "': " + (data == null ? "data" : "shape")
+                    + " is null");
+        }
         long n = 1;
         for (int s : shape) {
             if (s < 0) {
                 throw new IllegalArgumentException("tensor '" + name + "': negative dimension in shape "
                         + java.util.Arrays.toString(shape));
             }
-            n *= s;
+            // Saturates instead of wrapping (a wrapped product could match data.length); no such shape matches.
+            n = s == 0 || n <= Long.MAX_VALUE / s ? n * s : Long.MAX_VALUE;
         }
         if (n != data.length) {
             throw new IllegalArgumentException("tensor '" + name + "': shape " + java.util.Arrays.toString(shape)
@@ -70,6 +78,9 @@ public final class SafeTensorsWriter {
 
     /** Writes the file atomically. */
     public void write(Path target) throws IOException {
+        if (target == null) {
+            throw new IllegalArgumentException("target path is null");
+        }
         Map<String, Object> header = new LinkedHashMap<>();
         if (!metadata.isEmpty()) {
             header.put(SafeTensorsFile.METADATA_KEY, new LinkedHashMap<>(metadata));

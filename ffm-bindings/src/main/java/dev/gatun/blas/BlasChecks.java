@@ -1,7 +1,6 @@
 package dev.gatun.blas;
 
 import java.lang.foreign.MemorySegment;
-import java.util.Objects;
 
 /**
  * Argument checks for row-major float BLAS calls, run before every native call and shared with the kernels
@@ -15,7 +14,7 @@ import java.util.Objects;
  *
  * <p>Failures: {@link IllegalArgumentException} naming the argument and the shapes (for example
  * {@code "sgemm: lda=3 < k=4 for A (m=2 x k=4, not transposed)"}), {@link IllegalStateException} for a segment whose
- * arena is closed, {@link NullPointerException} for a {@code null} segment. The output of {@code gemm} and
+ * arena is closed, {@link IllegalArgumentException} for a {@code null} segment. The output of {@code gemm} and
  * {@code gemv} must not share memory with an input (BLAS does not allow it); element-exact for equal strides,
  * conservative (touching address ranges) otherwise. {@code saxpy} may have x and y be the very same elements;
  * {@code snrm2} and {@code sscal} need a positive stride (BLAS silently does nothing for a negative one).
@@ -232,7 +231,9 @@ public final class BlasChecks {
     }
 
     static void alive(String op, String name, MemorySegment s) {
-        Objects.requireNonNull(s, name);
+        if (s == null) {
+            throw new IllegalArgumentException(prefix(op) + "segment '" + name + "' is null");
+        }
         if (!s.scope().isAlive()) {
             throw closed(op, name);
         }

@@ -246,7 +246,7 @@ class BlasChecksTest {
                     + "has 8 floats (32 bytes)", e.getMessage());
             assertDoesNotThrow(() -> BlasChecks.checkNative("s", s));
             assertDoesNotThrow(() -> BlasChecks.checkGemv(true, 2, 4, s, 0, 4, s, 0, 1, floats(arena, 4), 0, 1));
-            assertThrows(NullPointerException.class, () -> BlasChecks.checkVector("h", 1, null, 0, 1));
+            assertThrows(IllegalArgumentException.class, () -> BlasChecks.checkVector("h", 1, null, 0, 1));
         }
     }
 

@@ -18,6 +18,8 @@ import java.util.List;
  * <p>Not thread-safe: one scratch arena per thread or session.
  */
 public final class ScratchArena implements AutoCloseable {
+    /** Most floats one request may ask for: its aligned byte count must fit a long. */
+    private static final long MAX_FLOATS = (Long.MAX_VALUE - Tensor.ALIGNMENT) / Float.BYTES;
     private final List<Arena> extraArenas = new ArrayList<>();
     private final List<MemorySegment> extraBlocks = new ArrayList<>();
     private Arena arena;
@@ -38,12 +40,18 @@ public final class ScratchArena implements AutoCloseable {
 
     /** A zero-filled tensor of the given shape from the scratch block. */
     public Tensor tensor(int... shape) {
+        if (shape == null) {
+            throw new IllegalArgumentException("shape is null");
+        }
         long n = 1;
         for (int s : shape) {
             if (s < 0) {
                 throw new IllegalArgumentException("negative dimension in shape " + java.util.Arrays.toString(shape));
             }
-            n = Math.multiplyExact(n, (long) s);
+            n = s == 0 || n <= MAX_FLOATS / s ? n * s : MAX_FLOATS + 1;
+        }
+        if (n > MAX_FLOATS) {
+            throw new IllegalArgumentException("shape " + java.util.Arrays.toString(shape) + " is too large");
         }
         MemorySegment seg = allocateFloats(n);
         return Tensor.wrap(seg, 0, shape);
@@ -54,8 +62,8 @@ public final class ScratchArena implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("scratch arena is closed");
         }
-        if (count < 0) {
-            throw new IllegalArgumentException("count must be >= 0, got " + count);
+        if (count < 0 || count > MAX_FLOATS) {
+            throw new IllegalArgumentException("count must be in [0, " + MAX_FLOATS + "], got " + count);
         }
         long bytes = align(Math.max(1, count) * Float.BYTES);
         if (used + bytes > block.byteSize()) {

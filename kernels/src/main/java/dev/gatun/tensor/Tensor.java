@@ -61,7 +61,8 @@ public final class Tensor {
         }
         int[] s = checkShape(shape);
         long n = elementCount(s);
-        if (offset < 0 || (offset + n) * Float.BYTES > segment.byteSize()) {
+        // offset > floats - n: no overflow for any offset (n <= Long.MAX_VALUE / 4 after checkShape).
+        if (offset < 0 || offset > segment.byteSize() / Float.BYTES - n) {
             throw new IllegalArgumentException("wrap: segment of " + segment.byteSize() / Float.BYTES
                     + " floats cannot hold shape " + Arrays.toString(s) + " at offset " + offset);
         }
@@ -246,6 +247,9 @@ public final class Tensor {
     /** Copies the elements of {@code src} (same shape, any strides) into this tensor. */
     public void copyFrom(Tensor src) {
         checkAlive("copyFrom");
+        if (src == null) {
+            throw new IllegalArgumentException("copyFrom: source tensor is null");
+        }
         src.checkAlive("copyFrom (source)");
         if (!Arrays.equals(shape, src.shape)) {
             throw new IllegalArgumentException("copyFrom: shape mismatch, destination " + shapeString() + " vs source "

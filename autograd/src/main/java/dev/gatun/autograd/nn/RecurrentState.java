@@ -60,8 +60,11 @@ public final class RecurrentState implements AutoCloseable {
         return h[current];
     }
 
+    /** Frees the carried state; idempotent. */
     @Override
     public void close() {
-        arena.close();
+        if (arena.scope().isAlive()) {
+            arena.close();
+        }
     }
 }

@@ -56,6 +56,7 @@ public final class Adam extends Optimizer {
 
     @Override
     public void step() {
+        checkOpen();
         for (int i = 0; i < params.length; i++) {
             Parameter p = params[i];
             if (!p.requiresGrad()) {

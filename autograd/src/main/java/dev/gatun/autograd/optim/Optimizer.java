@@ -61,9 +61,19 @@ public abstract class Optimizer implements AutoCloseable {
         return List.of(params);
     }
 
+    /** Frees the optimizer state; idempotent. A later {@link #step()} throws IllegalStateException. */
     @Override
     public void close() {
-        arena.close();
+        if (arena.scope().isAlive()) {
+            arena.close();
+        }
+    }
+
+    /** Throws {@link IllegalStateException} after {@link #close()}: every {@link #step()} starts with it. */
+    protected final void checkOpen() {
+        if (!arena.scope().isAlive()) {
+            throw new IllegalStateException(getClass().getSimpleName() + " was used after close()");
+        }
     }
 
     static void checkRange(String name, float v, float lo, float hi) {

@@ -46,6 +46,7 @@ public final class Sgd extends Optimizer {
 
     @Override
     public void step() {
+        checkOpen();
         for (int i = 0; i < params.length; i++) {
             Parameter p = params[i];
             if (!p.requiresGrad()) {

@@ -128,7 +128,7 @@ public final class Activations {
             throw new IllegalArgumentException(op + ": offset " + off + " and count " + n + " must be >= 0");
         }
         long floats = s.byteSize() / Float.BYTES;
-        if (off + n > floats) {
+        if (off > floats - n) { // no overflow for a huge offset
             throw new IllegalArgumentException(op + ": segment holds " + floats + " floats, needs offset + n = "
                     + (off + n) + " (offset " + off + ", n " + n + ")");
         }

@@ -30,7 +30,7 @@ final class CellChecks {
     /** Builds the message strings only on failure: {@code blocks} > 0 for a block, else rows with stride ld. */
     private static void check(String op, String name, MemorySegment s, long off, long span, int blocks,
                               int batch, int hidden, int ld) {
-        if (s != null && off >= 0 && off + span <= s.byteSize() / Float.BYTES) {
+        if (s != null && off >= 0 && off <= s.byteSize() / Float.BYTES - span) {
             return;
         }
         String formula = blocks == 0 ? "(B-1)*ld + H" : blocks == 1 ? "B*H" : "B*" + blocks + "H";
@@ -43,7 +43,7 @@ final class CellChecks {
             throw new IllegalArgumentException(op + ": " + name + " offset " + off + " is negative");
         }
         long floats = s.byteSize() / Float.BYTES;
-        if (off + span > floats) {
+        if (off > floats - span) {
             String needs = off == 0 ? formula + " = " + span
                     : "offset + " + formula + " = " + off + " + " + span + " = " + (off + span);
             throw new IllegalArgumentException(op + ": " + name + " segment holds " + floats + " floats, needs " + needs

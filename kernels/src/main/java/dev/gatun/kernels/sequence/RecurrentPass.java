@@ -60,6 +60,9 @@ public final class RecurrentPass implements AutoCloseable {
      * @param reverse true for the backward-in-time direction of a bidirectional layer
      */
     public RecurrentPass(LayerShape shape, boolean reverse) {
+        if (shape == null) {
+            throw new IllegalArgumentException("shape is null");
+        }
         this.shape = shape;
         this.reverse = reverse;
         this.cell = CellSteps.of(shape.cell(), shape.hiddenSize());

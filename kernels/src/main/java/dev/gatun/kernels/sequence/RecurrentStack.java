@@ -19,9 +19,13 @@ public final class RecurrentStack implements AutoCloseable {
     private MemorySegment[] outputs;          // [l] (T, B, D*Hr) for l < L-1 (the last writes the caller's output)
     private MemorySegment[] gradients;        // [l] (T, B, D*Hr) gradient of layer l's output, l < L-1
     private int capRows;
+    private boolean closed;
 
     /** A stack of the given shape. */
     public RecurrentStack(StackShape shape) {
+        if (shape == null) {
+            throw new IllegalArgumentException("shape is null");
+        }
         this.shape = shape;
         int d = shape.directions();
         passes = new RecurrentPass[shape.layers() * d];
@@ -53,7 +57,9 @@ public final class RecurrentStack implements AutoCloseable {
     public void forward(int steps, int batch, MemorySegment x, long xOff, LayerWeights[] weights,
                         MemorySegment h0, long h0Off, MemorySegment c0, long c0Off,
                         MemorySegment y, long yOff, MemorySegment hN, long hNOff, MemorySegment cN, long cNOff) {
+        checkOpen();
         checkWeights("weights", weights);
+        checkSequence(steps, batch, x, xOff, y, yOff); // before ensureCapacity: bad sizes must not allocate
         ensureCapacity(steps, batch);
         int d = shape.directions();
         int hr = shape.stateSize();
@@ -96,6 +102,7 @@ public final class RecurrentStack implements AutoCloseable {
                          MemorySegment dy, long dyOff, MemorySegment dhN, long dhNOff, MemorySegment dcN, long dcNOff,
                          LayerWeights[] grads, MemorySegment dx, long dxOff,
                          MemorySegment dh0, long dh0Off, MemorySegment dc0, long dc0Off) {
+        checkOpen();
         checkWeights("weights", weights);
         checkWeights("grads", grads);
         int d = shape.directions();
@@ -140,10 +147,28 @@ public final class RecurrentStack implements AutoCloseable {
         }
     }
 
-    private void ensureCapacity(int steps, int batch) {
+    /** Sizes, x and y checked before any intermediate buffer is sized from (T, B). */
+    private void checkSequence(int steps, int batch, MemorySegment x, long xOff, MemorySegment y, long yOff) {
         if (steps < 1 || batch < 1) {
             throw new IllegalArgumentException("steps and batch must be >= 1, got T=" + steps + ", B=" + batch);
         }
+        long rows = (long) steps * batch;
+        int widest = Math.max(shape.outputSize(), shape.layer(0).gateRows());
+        if (rows > Integer.MAX_VALUE / widest) {
+            throw new IllegalArgumentException("T*B*width overflows: T=" + steps + ", B=" + batch + ", width="
+                    + widest);
+        }
+        SequenceChecks.rows("x", x, xOff, shape.inputSize(), (int) rows, shape.inputSize(), false);
+        SequenceChecks.rows("y", y, yOff, shape.outputSize(), (int) rows, shape.outputSize(), false);
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("recurrent stack " + shape + " is closed");
+        }
+    }
+
+    private void ensureCapacity(int steps, int batch) {
         long rows = (long) steps * batch;
         if (rows <= capRows || outputs.length == 0) {
             return;
@@ -161,6 +186,10 @@ public final class RecurrentStack implements AutoCloseable {
 
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         for (RecurrentPass p : passes) {
             p.close();
         }

@@ -21,8 +21,9 @@ final class SequenceChecks {
             throw new IllegalArgumentException(name + ": offset=" + off + ", row stride=" + ld + " invalid for rows of "
                     + cols + " floats");
         }
-        long need = off + (rows == 0 ? 0 : (long) (rows - 1) * ld + cols);
-        if (need * Float.BYTES > s.byteSize()) {
+        long span = rows == 0 ? 0 : (long) (rows - 1) * ld + cols;
+        long need = off + span;
+        if (off > s.byteSize() / Float.BYTES - span) { // no overflow for a huge offset
             throw new IllegalArgumentException(name + ": segment holds " + s.byteSize() / Float.BYTES + " floats, needs "
                     + need + " for " + rows + " x " + cols + " (offset " + off + ", row stride " + ld + ")");
         }

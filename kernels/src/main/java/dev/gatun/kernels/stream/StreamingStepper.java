@@ -17,7 +17,11 @@ import java.util.Arrays;
  * order, e.g. one row of a (T, G*H) GEMM result for a whole sequence) and streams only W_hh.
  *
  * <p>Offsets are in floats, as in {@code Tensor}; segments may have any alignment and are read in native byte
- * order. Not thread-safe: one thread at a time may use a stepper (a two-thread stepper uses its own worker).
+ * order. Not thread-safe: one thread at a time may use a stepper (a two-thread stepper uses its own worker). Use
+ * from two threads at once is detected on a best-effort basis: a call that starts while another call on the same
+ * stepper is running throws {@link IllegalStateException} (a plain in-use flag, so it costs a branch and two stores
+ * per call; two calls that start at the very same instant may still slip past it, so do not rely on it for
+ * correctness). Share the {@link StreamingCell} instead: it is immutable; give each thread its own stepper.
  * {@link #close()} stops the worker; any later use throws {@link IllegalStateException}.
  */
 public final class StreamingStepper implements AutoCloseable {
@@ -33,6 +37,9 @@ public final class StreamingStepper implements AutoCloseable {
     private final int[] blocks;         // [phase]: unit blocks, output blocks
     private final int[] split;          // [phase]: first block of the worker (== blocks: the caller does all)
     private boolean closed;
+    // Set while a public call runs. A plain field on purpose: cheap, and enough to catch overlapping calls from two
+    // threads in practice; it is not a lock and gives no memory-ordering guarantee.
+    private boolean inUse;
 
     StreamingStepper(StreamingCell cell, int threads, StreamKernels kernels) {
         this.cell = cell;
@@ -66,16 +73,26 @@ public final class StreamingStepper implements AutoCloseable {
     public void step(float[] x, int xOffset) {
         checkOpen();
         checkArray("x", x, xOffset, layout.inputSize, "inputSize");
-        System.arraycopy(x, xOffset, s.v, s.xIn(), layout.inputSize);
-        advance(false);
+        enter();
+        try {
+            System.arraycopy(x, xOffset, s.v, s.xIn(), layout.inputSize);
+            advance(false);
+        } finally {
+            inUse = false;
+        }
     }
 
     /** One step with the input at float index {@code xOffset} of {@code x}. */
     public void step(MemorySegment x, long xOffset) {
         checkOpen();
         checkSegment("x", x, xOffset, layout.inputSize, "inputSize");
-        MemorySegment.copy(x, JAVA_FLOAT_UNALIGNED, xOffset * Float.BYTES, s.v, s.xIn(), layout.inputSize);
-        advance(false);
+        enter();
+        try {
+            MemorySegment.copy(x, JAVA_FLOAT_UNALIGNED, xOffset * Float.BYTES, s.v, s.xIn(), layout.inputSize);
+            advance(false);
+        } finally {
+            inUse = false;
+        }
     }
 
     /** One step from a precomputed input projection {@code xp = W_ih x + b_ih} (G*H floats, gates in PyTorch order). */
@@ -88,19 +105,29 @@ public final class StreamingStepper implements AutoCloseable {
         checkOpen();
         int n = layout.gates * layout.hiddenSize;
         checkArray("xp", xp, xpOffset, n, "gates*hiddenSize");
-        for (int g = 0; g < layout.gates; g++) {
-            System.arraycopy(xp, xpOffset + g * layout.hiddenSize, s.pre, g * layout.paddedHidden,
-                    layout.hiddenSize);
+        enter();
+        try {
+            for (int g = 0; g < layout.gates; g++) {
+                System.arraycopy(xp, xpOffset + g * layout.hiddenSize, s.pre, g * layout.paddedHidden,
+                        layout.hiddenSize);
+            }
+            advance(true);
+        } finally {
+            inUse = false;
         }
-        advance(true);
     }
 
     /** One step from the precomputed input projection at float index {@code xpOffset} of {@code xp}. */
     public void stepProjected(MemorySegment xp, long xpOffset) {
         checkOpen();
         checkSegment("xp", xp, xpOffset, (long) layout.gates * layout.hiddenSize, "gates*hiddenSize");
-        copyProjected(xp, xpOffset);
-        advance(true);
+        enter();
+        try {
+            copyProjected(xp, xpOffset);
+            advance(true);
+        } finally {
+            inUse = false;
+        }
     }
 
     /**
@@ -113,12 +140,18 @@ public final class StreamingStepper implements AutoCloseable {
         int in = layout.inputSize;
         checkSegment("xs", xs, xsOffset, (long) steps * in, "steps*inputSize");
         checkOutputs(hs, hsOffset, steps);
-        for (int t = 0; t < steps; t++) {
-            MemorySegment.copy(xs, JAVA_FLOAT_UNALIGNED, (xsOffset + (long) t * in) * Float.BYTES, s.v, s.xIn(), in);
-            advance(false);
-            if (hs != null) {
-                copyH(hs, hsOffset + (long) t * layout.recurrentSize);
+        enter();
+        try {
+            for (int t = 0; t < steps; t++) {
+                MemorySegment.copy(xs, JAVA_FLOAT_UNALIGNED, (xsOffset + (long) t * in) * Float.BYTES, s.v, s.xIn(),
+                        in);
+                advance(false);
+                if (hs != null) {
+                    copyH(hs, hsOffset + (long) t * layout.recurrentSize);
+                }
             }
+        } finally {
+            inUse = false;
         }
     }
 
@@ -132,12 +165,17 @@ public final class StreamingStepper implements AutoCloseable {
         long row = (long) layout.gates * layout.hiddenSize;
         checkSegment("xps", xps, xpsOffset, steps * row, "steps*gates*hiddenSize");
         checkOutputs(hs, hsOffset, steps);
-        for (int t = 0; t < steps; t++) {
-            copyProjected(xps, xpsOffset + t * row);
-            advance(true);
-            if (hs != null) {
-                copyH(hs, hsOffset + (long) t * layout.recurrentSize);
+        enter();
+        try {
+            for (int t = 0; t < steps; t++) {
+                copyProjected(xps, xpsOffset + t * row);
+                advance(true);
+                if (hs != null) {
+                    copyH(hs, hsOffset + (long) t * layout.recurrentSize);
+                }
             }
+        } finally {
+            inUse = false;
         }
     }
 
@@ -152,6 +190,7 @@ public final class StreamingStepper implements AutoCloseable {
     public void h(float[] out, int outOffset) {
         checkOpen();
         checkArray("out", out, outOffset, layout.recurrentSize, "outputSize");
+        checkIdle();
         System.arraycopy(s.v, s.hIn(), out, outOffset, layout.recurrentSize);
     }
 
@@ -162,14 +201,20 @@ public final class StreamingStepper implements AutoCloseable {
         if (out.isReadOnly()) {
             throw new IllegalArgumentException("out is read-only");
         }
+        checkIdle();
         copyH(out, outOffset);
     }
 
-    /** Copies the LSTM cell state c (hiddenSize floats) into {@code out}. */
+    /**
+     * Copies the LSTM cell state c (hiddenSize floats) into {@code out}.
+     *
+     * @throws UnsupportedOperationException if the cell is not an LSTM (only an LSTM has c)
+     */
     public void c(float[] out) {
         checkOpen();
         checkLstm("c");
         checkArray("out", out, 0, layout.hiddenSize, "hiddenSize");
+        checkIdle();
         System.arraycopy(s.c, 0, out, 0, layout.hiddenSize);
     }
 
@@ -177,20 +222,27 @@ public final class StreamingStepper implements AutoCloseable {
     public void setH(float[] h) {
         checkOpen();
         checkExact("h", h, layout.recurrentSize, "outputSize");
+        checkIdle();
         System.arraycopy(h, 0, s.v, s.hIn(), layout.recurrentSize);
     }
 
-    /** Sets the LSTM cell state c (exactly hiddenSize floats), e.g. c0. */
+    /**
+     * Sets the LSTM cell state c (exactly hiddenSize floats), e.g. c0.
+     *
+     * @throws UnsupportedOperationException if the cell is not an LSTM (only an LSTM has c)
+     */
     public void setC(float[] c) {
         checkOpen();
         checkLstm("setC");
         checkExact("c", c, layout.hiddenSize, "hiddenSize");
+        checkIdle();
         System.arraycopy(c, 0, s.c, 0, layout.hiddenSize);
     }
 
     /** Zeroes h and c, as at creation. */
     public void reset() {
         checkOpen();
+        checkIdle();
         Arrays.fill(s.v, 0f);
         Arrays.fill(s.c, 0f);
         Arrays.fill(s.hFull, 0f);
@@ -274,6 +326,27 @@ public final class StreamingStepper implements AutoCloseable {
         cell.checkOpen();
     }
 
+    /** Marks the stepper in use; throws when another call is still running on it (another thread). */
+    private void enter() {
+        if (inUse) {
+            throw concurrentUse();
+        }
+        inUse = true;
+    }
+
+    /** For the short state setters: they only need to see that no step is running. */
+    private void checkIdle() {
+        if (inUse) {
+            throw concurrentUse();
+        }
+    }
+
+    private IllegalStateException concurrentUse() {
+        return new IllegalStateException("this StreamingStepper of " + cell + " is being used by two threads at "
+                + "once; a stepper holds one sequence's state: give each thread its own stepper (the cell can be "
+                + "shared)");
+    }
+
     private void checkLstm(String what) {
         if (layout.kind != CellType.LSTM) {
             throw new UnsupportedOperationException(what + ": a " + layout.kind.label() + " cell has no cell state c");
@@ -320,7 +393,7 @@ public final class StreamingStepper implements AutoCloseable {
             throw new IllegalArgumentException(name + " is null");
         }
         long floats = m.byteSize() / Float.BYTES;
-        if (offset < 0 || offset + need > floats) {
+        if (offset < 0 || offset > floats - need) { // no overflow for a huge offset
             throw new IllegalArgumentException(name + " has " + floats + " floats, need " + needName + "=" + need
                     + " from offset " + offset);
         }
