@@ -90,7 +90,7 @@ class ExamplesTest {
 
     @Test
     void oneToManyGeneratorReproducesTheWaves() {
-        Map<String, Double> m = run("generate", "steps", "12", "iterations", "200");
+        Map<String, Double> m = run("generate", "steps", "12", "iterations", "150");
         assertTrue(m.get("relativeMse") < 0.1, m.toString());
     }
 

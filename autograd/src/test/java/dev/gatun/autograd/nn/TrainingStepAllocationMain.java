@@ -35,9 +35,9 @@ final class TrainingStepAllocationMain {
 
     /** Smallest per-step allocation over rounds of steps, stopping early once a round is at or under target. */
     static double bytesPerStep(CellType cell, double target) {
-        int steps = 64;   // as the benchmark: per-time-step allocation would show 64 times
+        int steps = 32;   // allocation per time step (per GEMM call) would show 32 times over
         int batch = 4;
-        int hidden = 32;
+        int hidden = 16;
         StackShape shape = new StackShape(cell, hidden, hidden, 1, false, 0);
         try (Tape tape = new Tape();
              Recurrent layer = new Recurrent(shape, 0f, true, 1);
@@ -55,15 +55,15 @@ final class TrainingStepAllocationMain {
                 sgd.step();
             };
             double best = Double.MAX_VALUE;
-            for (int round = 0; round < 60 && best > target; round++) {
-                for (int i = 0; i < 300; i++) {
+            for (int round = 0; round < 80 && best > target; round++) {
+                for (int i = 0; i < 200; i++) {
                     step.run();
                 }
                 long before = THREADS.getCurrentThreadAllocatedBytes();
-                for (int i = 0; i < 300; i++) {
+                for (int i = 0; i < 200; i++) {
                     step.run();
                 }
-                best = Math.min(best, (THREADS.getCurrentThreadAllocatedBytes() - before) / 300.0);
+                best = Math.min(best, (THREADS.getCurrentThreadAllocatedBytes() - before) / 200.0);
             }
             return best;
         }
