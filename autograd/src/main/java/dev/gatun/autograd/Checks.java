@@ -62,4 +62,18 @@ final class Checks {
         }
         return a;
     }
+
+    /** Throws unless {@code lengths} holds one length in [1, steps] per sequence of the batch. */
+    static void lengths(String op, int[] lengths, int steps, int batch, Tensor x) {
+        if (lengths == null || lengths.length != batch) {
+            throw new IllegalArgumentException(op + ": need one length per sequence of " + x.shapeString() + " (B="
+                    + batch + "), got " + (lengths == null ? "null" : lengths.length));
+        }
+        for (int b = 0; b < batch; b++) {
+            if (lengths[b] < 1 || lengths[b] > steps) {
+                throw new IllegalArgumentException(op + ": length " + lengths[b] + " of sequence " + b
+                        + " is not in [1, " + steps + "] for " + x.shapeString());
+            }
+        }
+    }
 }

@@ -97,4 +97,43 @@ final class Lookup {
             Shape.addBlock(dy.segment(), (long) b * h, dx.segment(), dx.offset() + (long) y.ints[b] * h, h);
         }
     };
+
+    /** x (T, B, H) -> (T, B, H), each sequence reversed within its length; a row permutation, its own inverse. */
+    static Var reverseSequences(Tape tape, Var x, int[] lengths) {
+        Tensor xv = Checks.rank("reverseSequences", "x", x, 3);
+        int steps = xv.dim(0);
+        int batch = xv.dim(1);
+        int h = xv.dim(2);
+        Checks.lengths("reverseSequences", lengths, steps, batch, xv);
+        Var y = tape.node(PERMUTE_ROWS, x, null, null);
+        int rows = steps * batch;
+        int[] from = y.ints(rows);   // output row r is input row from[r]
+        for (int t = 0; t < steps; t++) {
+            for (int b = 0; b < batch; b++) {
+                int src = t < lengths[b] ? lengths[b] - 1 - t : t;
+                from[t * batch + b] = src * batch + b;
+            }
+        }
+        Tensor out = y.valueBuffer.shape(steps, batch, h);
+        long rowBytes = (long) h * Float.BYTES;
+        for (int r = 0; r < rows; r++) {
+            MemorySegment.copy(xv.segment(), (xv.offset() + (long) from[r] * h) * Float.BYTES, out.segment(),
+                    r * rowBytes, rowBytes);
+        }
+        y.i0 = rows;
+        y.value = out;
+        return y;
+    }
+
+    private static final Backward PERMUTE_ROWS = y -> {
+        Tensor dy = y.gradOrNull();
+        if (dy == null || !y.a.requiresGrad) {
+            return;
+        }
+        Tensor dx = y.a.gradIn();
+        int h = dy.dim(2);
+        for (int r = 0; r < y.i0; r++) {
+            Shape.addBlock(dy.segment(), (long) r * h, dx.segment(), dx.offset() + (long) y.ints[r] * h, h);
+        }
+    };
 }

@@ -195,4 +195,32 @@ public final class Ops {
         return Tape.require("crossEntropy", tape).checked("crossEntropy",
                 Loss.crossEntropy(tape, logits, targets, rows, ignoreIndex));
     }
+
+    /**
+     * Cross-entropy over the valid steps of variable-length sequences: logits (T, B, C) time-major, targets
+     * {@code [t*B + b]}; rows with {@code t >= lengths[b]} (padding) are left out of the sum and of the mean, and
+     * their targets are not read.
+     */
+    public static Var maskedCrossEntropy(Tape tape, Var logits, int[] targets, int[] lengths) {
+        int rows = logits == null || logits.value == null ? 0 : Checks.rows("maskedCrossEntropy", logits.value);
+        return Loss.crossEntropy(tape, logits, targets, rows, Integer.MIN_VALUE, lengths);
+    }
+
+    /**
+     * mean((pred - target)^2) over the valid steps of variable-length sequences: pred and target (T, B, ...)
+     * time-major, element (t, b, ...) counted when {@code t < lengths[b]}, averaged over the counted elements;
+     * padded steps get no gradient. Shape (1).
+     */
+    public static Var maskedMse(Tape tape, Var pred, Var target, int[] lengths) {
+        return Loss.maskedMse(tape, pred, target, lengths);
+    }
+
+    /**
+     * Each sequence of a padded time-major batch x (T, B, H) reversed within its length: output step t of sequence b
+     * is {@code x[lengths[b] - 1 - t, b]} for {@code t < lengths[b]}, and the padding stays where it is. Applying it
+     * twice gives x back; a backward-in-time layer over the reversed batch never sees padding before real steps.
+     */
+    public static Var reverseSequences(Tape tape, Var x, int[] lengths) {
+        return Lookup.reverseSequences(tape, x, lengths);
+    }
 }

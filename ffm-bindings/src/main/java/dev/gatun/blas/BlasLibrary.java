@@ -366,7 +366,7 @@ public final class BlasLibrary implements AutoCloseable {
         if (offset == 0 || offset > s.byteSize() / Float.BYTES) {
             return s;
         }
-        return s.asSlice(offset * Float.BYTES);
+        return OffsetSlices.slice(s, offset * Float.BYTES); // reused views: no allocation per call
     }
 
     // Critical downcall handles, linked on first use like the generated holders.
