@@ -45,7 +45,7 @@ public final class Session implements AutoCloseable {
         } else if (model.cells() != null) {
             engine = new CellStepEngine(model.cells(), threads, s.cell().hasCellState());
         } else {
-            engine = new StackStepEngine(s, model.layers());
+            engine = new ClassicGruStepEngine(w);
         }
         this.stack = new RecurrentStack(s);
         this.input = new float[s.inputSize()];
