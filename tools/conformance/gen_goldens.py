@@ -3,6 +3,7 @@
 
     /usr/bin/python3 tools/conformance/gen_goldens.py            # regenerate the goldens (deterministic)
     /usr/bin/python3 tools/conformance/gen_goldens.py --verify-export autograd/target/torch-export
+    /usr/bin/python3 tools/conformance/gen_goldens.py --check-cli cli/target/gatun.jar
 
 Generation writes, for each random configuration, into autograd/src/test/resources/conformance/:
   caseNN.model.safetensors  the torch module's state_dict (PyTorch names, sometimes under a module prefix) with
@@ -14,7 +15,10 @@ are stored, so Gatun's float32 results can be held to 1e-5 relative / 1e-6 absol
 
 --verify-export loads every Gatun-exported model in DIR (written by the JUnit test ExportRoundTripTest: NAME.safetensors
 with NAME.io.safetensors holding input and Gatun's output) into torch.nn.RNN/LSTM/GRU with load_state_dict(strict=True)
-and compares torch's forward with Gatun's. Needs only torch (Debian python3-torch); no safetensors package.
+and compares torch's forward with Gatun's.
+
+--check-cli runs `gatun forward` and `gatun backward` (java -jar JAR, with $JAVA_HOME/bin/java) on every golden case
+and compares the files they write with the goldens. Needs only torch (Debian python3-torch); no safetensors package.
 """
 import json
 import os
@@ -200,9 +204,45 @@ def verify_export(folder):
     print(f"{len(names)} Gatun exports load into PyTorch and agree (max abs diff {worst:.2e})")
 
 
+def check_cli(jar):
+    """Runs the gatun CLI on every golden case (PyTorch state_dict in, safetensors out) and compares."""
+    import subprocess
+    import tempfile
+    java = os.path.join(os.environ["JAVA_HOME"], "bin", "java") if "JAVA_HOME" in os.environ else "java"
+    gatun = [java, "--add-modules", "jdk.incubator.vector", "-jar", jar]
+    index = json.load(open(os.path.join(OUT, "index.json")))
+    worst = 0.0
+    with tempfile.TemporaryDirectory() as tmp:
+        for c in index:
+            model = os.path.join(OUT, c["name"] + ".model.safetensors")
+            io_path = os.path.join(OUT, c["name"] + ".io.safetensors")
+            io, _ = read_safetensors(io_path)
+            g_path, y_path, d_path = (os.path.join(tmp, n) for n in ("g.safetensors", "y.safetensors", "d.safetensors"))
+            write_safetensors(g_path, {"output": io["grad_output"]})
+            for args in (["forward", "--model", model, "--input", io_path, "--output", y_path],
+                         ["backward", "--model", model, "--input", io_path, "--grad-output", g_path, "--output",
+                          d_path]):
+                r = subprocess.run(gatun + args, capture_output=True, text=True)
+                if r.returncode != 0:
+                    sys.exit(f"{c['name']}: gatun {args[0]} failed: {r.stderr.strip()}")
+            y, _ = read_safetensors(y_path)
+            d, _ = read_safetensors(d_path)
+            pairs = [(io[k], y[k]) for k in ("output", "h_n", "c_n") if k in io]
+            pairs += [(io[k], d[k[len("grad."):]]) for k in io if k.startswith("grad.")]
+            for want, got in pairs:
+                err = ((got - want).abs() - 1e-5 * want.abs()).max().item()
+                worst = max(worst, err)
+                if err > 1e-6:
+                    sys.exit(f"{c['name']}: gatun differs from torch by {err}")
+            print(f"{c['name']}: gatun forward/backward match torch ({len(pairs)} tensors)")
+    print(f"{len(index)} cases: gatun CLI within 1e-5 relative + 1e-6 absolute of PyTorch")
+
+
 if __name__ == "__main__":
     if len(sys.argv) == 3 and sys.argv[1] == "--verify-export":
         verify_export(sys.argv[2])
+    elif len(sys.argv) == 3 and sys.argv[1] == "--check-cli":
+        check_cli(sys.argv[2])
     elif len(sys.argv) == 1:
         generate()
     else:
