@@ -324,7 +324,7 @@ final class StateDictReader {
         }
     }
 
-    /** Every unused {@code <m>.weight} of rank 2 (with its rank-1 {@code <m>.bias} of matching rows, if any). */
+    /** Every unused {@code <m>.weight} of rank 2, with its {@code <m>.bias} if any. */
     private List<Part> unusedParts() {
         List<Part> parts = new ArrayList<>();
         for (String name : names) {
@@ -337,8 +337,8 @@ final class StateDictReader {
             }
             String module = name.equals("weight") ? "" : name.substring(0, name.length() - ".weight".length());
             String bias = module.isEmpty() ? "bias" : module + ".bias";
-            boolean hasBias = file.contains(bias) && !used.contains(bias)
-                    && Arrays.equals(file.entry(bias).shape(), new int[] {s[0]});
+            // A bias of the wrong shape still belongs to the module: reading it reports the shapes.
+            boolean hasBias = file.contains(bias) && !used.contains(bias);
             parts.add(new Part(module, name, hasBias ? bias : null, s[0]));
         }
         return parts;

@@ -39,6 +39,20 @@ class ConcurrentSessionsTest {
         }
     }
 
+    @Test
+    void twoThreadStreamingAgreesWithOneThread() {
+        StackShape shape = new StackShape(CellType.GRU, 7, 64, 2, false, 0);
+        float[] row = new float[7];
+        try (Recurrent rnn = new Recurrent(shape, 0f, true, 6); Model model = Model.of(rnn);
+             Session one = model.newSession(1); Session two = model.newSession(2)) {
+            for (int t = 0; t < 50; t++) {
+                row[t % 7] = (float) Math.cos(t);
+                float[] a = one.step(row).clone();
+                Goldens.assertClose("step " + t, a, two.step(row));
+            }
+        }
+    }
+
     /** Streams the sequence and then runs it whole; returns the streamed outputs followed by the whole-run ones. */
     private static float[] run(Model model, float[] x, int steps) {
         try (Session s = model.newSession()) {

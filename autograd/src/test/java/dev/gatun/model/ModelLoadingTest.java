@@ -148,6 +148,9 @@ class ModelLoadingTest {
         msg = loadError(p);
         assertTrue(msg.contains("gatun.batch_first='maybe'"), msg);
 
+        msg = loadError(edited(sd -> sd.put("head.bias", new Values(new int[] {4}, new float[4]))));
+        assertTrue(msg.contains("'head.bias' has shape [4], expected [5]"), msg);
+
         msg = loadError(p, LoadOptions.DEFAULTS.withHead("nohead"));
         assertTrue(msg.contains("no tensor 'nohead.weight'"), msg);
     }
