@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = GatunCommand.Version.class,
         description = "Recurrent neural networks (RNN, LSTM, GRU) on the CPU, for the JVM.",
-        subcommands = {EnvCommand.class, SmokeCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {EnvCommand.class, SmokeCommand.class, InfoCommand.class, ForwardCommand.class,
+            BackwardCommand.class, CommandLine.HelpCommand.class})
 public final class GatunCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
