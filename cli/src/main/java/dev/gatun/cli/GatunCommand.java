@@ -9,8 +9,9 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = GatunCommand.Version.class,
         description = "Recurrent neural networks (RNN, LSTM, GRU) on the CPU, for the JVM.",
-        subcommands = {EnvCommand.class, SmokeCommand.class, InfoCommand.class, ForwardCommand.class,
-            BackwardCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, TrainCommand.class, SampleCommand.class, InfoCommand.class,
+            ForwardCommand.class, BackwardCommand.class, EnvCommand.class, SmokeCommand.class,
+            CommandLine.HelpCommand.class})
 public final class GatunCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -35,6 +36,13 @@ public final class GatunCommand implements Runnable {
                 ex.printStackTrace(line.getErr());
             }
             return ex instanceof IllegalArgumentException || ex instanceof java.io.IOException ? 2 : 1;
+        });
+        // Unparsable options (--hidden abc, unknown flags) too: one line naming the option, status 2.
+        cl.setParameterExceptionHandler((ex, args) -> {
+            CommandLine c = ex.getCommandLine();
+            c.getErr().println("gatun: " + ex.getMessage() + " (see '" + c.getCommandSpec().qualifiedName()
+                    + " --help')");
+            return 2;
         });
         return cl;
     }

@@ -1,0 +1,68 @@
+package dev.gatun.train;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.gatun.autograd.Rng;
+import dev.gatun.autograd.Tape;
+import dev.gatun.autograd.Var;
+import dev.gatun.autograd.nn.RecurrentState;
+import dev.gatun.kernels.CellType;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class GeneratorTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void streamingLogitsMatchTheTrainingForward() {
+        for (CellType cell : new CellType[] {CellType.LSTM, CellType.GRU, CellType.RNN_TANH}) {
+            Corpus corpus = Corpus.of("t", TrainerTest.TEXT);
+            String prime = "the lazy fox";
+            int[] tokens = corpus.vocabulary().encode(prime);
+            try (CharLm lm = new CharLm(corpus.vocabulary(), new LmConfig(cell, 8, 24, 2), 4);
+                 Generator gen = new Generator(lm); Tape tape = new Tape(); RecurrentState s = lm.newState(1)) {
+                Var logits = lm.logits(tape, tokens, tokens.length, 1, s);   // (T, 1, V)
+                int v = corpus.vocabulary().size();
+                for (int t = 0; t < tokens.length; t++) {
+                    float[] got = gen.feed(tokens[t]);
+                    for (int k = 0; k < v; k++) {
+                        assertEquals(logits.value().get(t, 0, k), got[k], 1e-4f, cell + " step " + t + " class " + k);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void greedyIsDeterministicAndATrainedModelContinuesItsText() throws Exception {
+        try (Trainer t = TrainerTest.trainer(CellType.LSTM, 2, 150, 3)) {
+            t.run(null);
+            Checkpoint.save(dir.resolve("lm.safetensors"), t);
+        }
+        try (CharLm lm = Checkpoint.loadModel(dir.resolve("lm.safetensors")); Generator gen = new Generator(lm, 2)) {
+            String a = gen.sample("the quick brown ", 20, 0f, null);
+            String b = gen.sample("the quick brown ", 20, 0f, null);
+            assertEquals(a, b);
+            assertTrue(a.startsWith("fox"), a);
+            String sampled = gen.sample("the ", 50, 0.8f, new Rng(1));
+            assertEquals(50, sampled.codePointCount(0, sampled.length()));
+            assertEquals(sampled, gen.sample("the ", 50, 0.8f, new Rng(1)));
+        }
+    }
+
+    @Test
+    void badArgumentsAreRejected() {
+        Corpus corpus = Corpus.of("t", "abcabc");
+        try (CharLm lm = new CharLm(corpus.vocabulary(), new LmConfig(CellType.LSTM, 4, 8, 1), 0);
+             Generator gen = new Generator(lm)) {
+            assertThrows(IllegalArgumentException.class, () -> gen.sample("", 5, 1f, new Rng(0)));
+            assertThrows(IllegalArgumentException.class, () -> gen.sample("xyz", 5, 1f, new Rng(0)));
+            assertThrows(IllegalArgumentException.class, () -> gen.sample("a", -1, 1f, new Rng(0)));
+            assertThrows(IllegalArgumentException.class, () -> gen.sample("a", 5, -1f, new Rng(0)));
+            assertThrows(IllegalArgumentException.class, () -> gen.feed(3));
+            assertThrows(IllegalArgumentException.class, () -> new Generator(lm, 3));
+        }
+    }
+}

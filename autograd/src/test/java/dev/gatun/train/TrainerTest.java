@@ -1,0 +1,232 @@
+package dev.gatun.train;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.gatun.autograd.Parameter;
+import dev.gatun.autograd.optim.Adam;
+import dev.gatun.autograd.optim.GradClip;
+import dev.gatun.kernels.CellType;
+import dev.gatun.io.SafeTensorsFile;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainerTest {
+    static final String TEXT = "the quick brown fox jumps over the lazy dog. ".repeat(12);
+
+    @TempDir
+    Path dir;
+
+    static Trainer trainer(CellType cell, int layers, long steps, long seed) {
+        Corpus corpus = Corpus.of("test", TEXT);
+        return new Trainer(new CharLm(corpus.vocabulary(), new LmConfig(cell, 8, 24, layers), seed), corpus,
+                new TrainConfig(16, 4, 1e-2f, 1f, steps, seed));
+    }
+
+    static List<float[]> weights(Trainer t) {
+        List<float[]> out = new ArrayList<>();
+        for (Parameter p : t.model().parameters()) {
+            out.add(p.value().toArray());
+        }
+        return out;
+    }
+
+    static void assertSameBits(List<float[]> a, List<float[]> b) {
+        assertEquals(a.size(), b.size());
+        for (int i = 0; i < a.size(); i++) {
+            float[] x = a.get(i);
+            float[] y = b.get(i);
+            assertEquals(x.length, y.length);
+            for (int k = 0; k < x.length; k++) {
+                assertEquals(Float.floatToRawIntBits(x[k]), Float.floatToRawIntBits(y[k]),
+                        "parameter " + i + " element " + k + ": " + x[k] + " vs " + y[k]);
+            }
+        }
+    }
+
+    @Test
+    void lossFallsOnARepetitiveText() {
+        try (Trainer t = trainer(CellType.LSTM, 2, 150, 3)) {
+            float[] first = new float[1];
+            t.run((step, loss) -> {
+                if (step == 1) {
+                    first[0] = loss;
+                }
+            });
+            assertEquals(150, t.steps());
+            assertTrue(t.finished());
+            assertTrue(first[0] > 2.5f, "initial loss ~ ln(V): " + first[0]);
+            assertTrue(t.lastLoss() < 0.5f * first[0], "loss " + first[0] + " -> " + t.lastLoss());
+        }
+    }
+
+    static void assertClose(List<float[]> a, List<float[]> b) {
+        assertEquals(a.size(), b.size());
+        for (int i = 0; i < a.size(); i++) {
+            assertArrayEquals(a.get(i), b.get(i), 1e-4f, "parameter " + i);
+        }
+    }
+
+    /**
+     * With the Vector API kernels, exp and tanh round differently (by an ulp) before and after C2 compiles them
+     * (per-lane Java math vs the JDK's vector math library), so in-process runs agree to rounding; the bitwise checks
+     * run in {@link ExactTrainingChildJvmTest} on the scalar kernels.
+     */
+    @Test
+    void sameSeedGivesTheSameWeights() {
+        try (Trainer a = trainer(CellType.GRU, 2, 10, 5); Trainer b = trainer(CellType.GRU, 2, 10, 5)) {
+            a.run(null);
+            b.run(null);
+            assertClose(weights(a), weights(b));
+        }
+    }
+
+    @Test
+    void resumingFromACheckpointContinuesTheRun() throws Exception {
+        checkResume(dir, false);
+    }
+
+    /** Trains n steps straight, and n/2+2 then save, resume, the rest: the same weights (bitwise or to rounding). */
+    static void checkResume(Path dir, boolean bitwise) throws Exception {
+        for (CellType cell : new CellType[] {CellType.LSTM, CellType.GRU, CellType.RNN_TANH}) {
+            // 8 chunks per epoch: the halves cross an epoch boundary, so the carried state and its reset both count.
+            long n = 14;
+            Path file = dir.resolve(cell + ".safetensors");
+            List<float[]> straight;
+            try (Trainer a = trainer(cell, 2, n, 9)) {
+                assertEquals(8, a.chunksPerEpoch());
+                a.run(null);
+                straight = weights(a);
+            }
+            try (Trainer half = trainer(cell, 2, n, 9)) {
+                half.setTotalSteps(n / 2 + 2);
+                half.run(null);
+                Checkpoint.save(file, half);
+            }
+            try (Checkpoint c = Checkpoint.open(file); Trainer rest = c.resume(Corpus.of("test", TEXT),
+                    c.trainConfig().withSteps(n))) {
+                assertEquals(n / 2 + 2, rest.steps());
+                rest.run(null);
+                assertEquals(n, rest.steps());
+                if (bitwise) {
+                    assertSameBits(straight, weights(rest));
+                } else {
+                    assertClose(straight, weights(rest));
+                }
+            }
+        }
+    }
+
+    @Test
+    void checkpointFollowsTheModelFileContract() throws Exception {
+        Path file = dir.resolve("lm.safetensors");
+        try (Trainer t = trainer(CellType.LSTM, 2, 3, 1)) {
+            t.run(null);
+            Checkpoint.save(file, t);
+        }
+        try (SafeTensorsFile f = SafeTensorsFile.open(file)) {
+            for (String name : List.of("embedding.weight", "rnn.weight_ih_l0", "rnn.weight_hh_l1", "rnn.bias_ih_l1",
+                    "rnn.bias_hh_l0", "head.weight", "head.bias", "optimizer.exp_avg.rnn.weight_ih_l0",
+                    "optimizer.exp_avg_sq.head.bias", "optimizer.tbptt.h", "optimizer.tbptt.c")) {
+                assertTrue(f.contains(name), name + " in " + f.names());
+            }
+            for (String name : f.names()) {
+                assertTrue(name.startsWith("embedding.") || name.startsWith("rnn.") || name.startsWith("head.")
+                        || name.startsWith("optimizer."), name);
+            }
+            Map<String, String> m = f.metadata();
+            assertEquals("lstm", m.get("gatun.cell"));
+            assertEquals("false", m.get("gatun.batch_first"));
+            assertEquals("1", m.get("gatun.format"));
+            assertEquals("3", m.get("gatun.step"));
+            assertEquals("adam", m.get("gatun.optimizer"));
+            assertEquals(Vocabulary.of(TEXT), Vocabulary.fromJson(m.get("gatun.vocab")));
+            assertEquals("24", m.get("gatun.train.hidden"));
+            assertArrayEquals(new int[] {Vocabulary.of(TEXT).size(), 8}, f.entry("embedding.weight").shape());
+        }
+    }
+
+    @Test
+    void resumeRejectsAnotherTextOrShape() throws Exception {
+        Path file = dir.resolve("lm.safetensors");
+        try (Trainer t = trainer(CellType.LSTM, 1, 2, 1)) {
+            t.run(null);
+            Checkpoint.save(file, t);
+        }
+        try (Checkpoint c = Checkpoint.open(file)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> c.resume(Corpus.of("other", TEXT + "!"), c.trainConfig()));
+            assertTrue(e.getMessage().contains("another text"), e.getMessage());
+            e = assertThrows(IllegalArgumentException.class,
+                    () -> c.resume(Corpus.of("test", TEXT), new TrainConfig(8, 4, 1e-2f, 1f, 5, 1)));
+            assertTrue(e.getMessage().contains("seq-len"), e.getMessage());
+        }
+    }
+
+    @Test
+    void resumableAdamMatchesAdamBitForBit() {
+        try (Trainer t = trainer(CellType.LSTM, 1, 4, 2); Trainer u = trainer(CellType.LSTM, 1, 4, 2)) {
+            t.run(null);
+            // The same steps by hand with the library's Adam.
+            List<Parameter> params = u.model().parameters();
+            try (Adam adam = new Adam(params, 1e-2f); dev.gatun.autograd.Tape tape = new dev.gatun.autograd.Tape();
+                 var state = u.model().newState(4)) {
+                TbpttBatches batches = new TbpttBatches(u.corpus(), 4, 16);
+                int[] in = new int[64];
+                int[] tg = new int[64];
+                for (int s = 0; s < 4; s++) {
+                    batches.fill(s, in, tg);
+                    tape.reset();
+                    adam.zeroGrad();
+                    var logits = u.model().logits(tape, in, 16, 4, state);
+                    tape.backward(dev.gatun.autograd.Ops.crossEntropy(tape, logits, tg));
+                    GradClip.clipGlobalNorm(params, 1f);
+                    adam.step();
+                }
+            }
+            assertSameBits(weights(t), weights(u));
+        }
+    }
+
+    @Test
+    void stopRequestEndsTheRunAtAStepBoundary() {
+        try (Trainer t = trainer(CellType.LSTM, 1, 1000, 1)) {
+            long done = t.run((step, loss) -> {
+                if (step == 5) {
+                    t.requestStop();
+                }
+            });
+            assertEquals(5, done);
+            assertTrue(t.stopRequested());
+            assertFalse(t.finished());
+        }
+    }
+
+    @Test
+    void stepAfterTheLastThrows() {
+        try (Trainer t = trainer(CellType.LSTM, 1, 1, 1)) {
+            t.step();
+            assertThrows(IllegalStateException.class, t::step);
+        }
+    }
+
+    @Test
+    void badSettingsAreRejectedWithTheirNames() {
+        assertThrows(IllegalArgumentException.class, () -> new TrainConfig(0, 4, 1e-3f, 1f, 1, 0));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new TrainConfig(4, 4, -1f, 1f, 1, 0))
+                .getMessage().startsWith("lr"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new TrainConfig(4, 4, 1f, 0f, 1, 0))
+                .getMessage().startsWith("clip"));
+        assertThrows(IllegalArgumentException.class, () -> new LmConfig(CellType.LSTM, 8, 0, 1));
+        assertThrows(IllegalArgumentException.class, () -> new LmConfig(CellType.GRU_CLASSIC, 8, 8, 1));
+        Corpus corpus = Corpus.of("test", TEXT);
+        Corpus other = Corpus.of("x", "abcabc");
+        try (CharLm lm = new CharLm(other.vocabulary(), new LmConfig(CellType.LSTM, 4, 4, 1), 0)) {
+            assertThrows(IllegalArgumentException.class,
+                    () -> new Trainer(lm, corpus, new TrainConfig(4, 4, 1e-3f, 1f, 1, 0)));
+        }
+    }
+}
