@@ -57,6 +57,19 @@ public final class BlasChecks {
         if (m < 0 || n < 0 || k < 0) {
             throw new IllegalArgumentException(op + ": dimensions must be >= 0, got m=" + m + ", n=" + n + ", k=" + k);
         }
+        int aRows = transA ? k : m;
+        int aCols = transA ? m : k;
+        int bRows = transB ? n : k;
+        int bCols = transB ? k : n;
+        // Fast path on numbers only (this runs before every GEMM, several per time step): no Region objects, whose
+        // allocation the JIT removes only when it happens to inline everything here. Any doubt takes the slow path,
+        // which decides exactly and builds the message.
+        if (fits(a, aOffset, lda, aRows, aCols) && fits(b, bOffset, ldb, bRows, bCols) && fits(c, cOffset, ldc, m, n)
+                && !c.isReadOnly()
+                && apart(c, cOffset, ldc, m, n, a, aOffset, lda, aRows, aCols)
+                && apart(c, cOffset, ldc, m, n, b, bOffset, ldb, bRows, bCols)) {
+            return;
+        }
         Region ra = transA
                 ? Region.matrix(op, "A", "a", a, aOffset, "aOffset", lda, "lda", k, "k", m, "m", Trans.YES)
                 : Region.matrix(op, "A", "a", a, aOffset, "aOffset", lda, "lda", m, "m", k, "k", Trans.NO);
@@ -70,6 +83,37 @@ public final class BlasChecks {
         rc.checkWritable(op);
         rc.checkSeparateFrom(op, ra, false);
         rc.checkSeparateFrom(op, rb, false);
+    }
+
+    /** A {@code rows x cols} matrix with row stride {@code ld} from float {@code offset} lies inside {@code s}. */
+    private static boolean fits(MemorySegment s, long offset, int ld, int rows, int cols) {
+        if (ld < Math.max(1, cols) || offset < 0) {
+            return false;
+        }
+        if (rows == 0 || cols == 0) {
+            return true;
+        }
+        long extent = (rows - 1L) * ld + cols;          // < 2^62: no overflow
+        return offset <= s.byteSize() / Float.BYTES - extent;
+    }
+
+    /**
+     * The two matrices (both passed {@link #fits}) certainly share no element: empty, or native with disjoint address
+     * ranges, or one native and one on the heap. False means "maybe": the slow path decides.
+     */
+    private static boolean apart(MemorySegment out, long outOffset, int outLd, int outRows, int outCols,
+                                 MemorySegment in, long inOffset, int inLd, int inRows, int inCols) {
+        if (outRows == 0 || outCols == 0 || inRows == 0 || inCols == 0 || out.isNative() != in.isNative()) {
+            return true;
+        }
+        if (!out.isNative()) {
+            return false;
+        }
+        long start = out.address() + outOffset * Float.BYTES;
+        long end = start + ((outRows - 1L) * outLd + outCols) * Float.BYTES;
+        long inStart = in.address() + inOffset * Float.BYTES;
+        long inEnd = inStart + ((inRows - 1L) * inLd + inCols) * Float.BYTES;
+        return end <= inStart || inEnd <= start;
     }
 
     /**
@@ -101,6 +145,16 @@ public final class BlasChecks {
         alive(op, "y", y);
         if (m < 0 || n < 0) {
             throw new IllegalArgumentException(op + ": dimensions must be >= 0, got m=" + m + ", n=" + n);
+        }
+        int nx = trans ? m : n;
+        int ny = trans ? n : m;
+        // Fast path on numbers only, as in checkGemm: a vector is an (n x 1) matrix with row stride |inc|.
+        if (incx != 0 && incy != 0 && fits(a, aOffset, lda, m, n)
+                && fits(x, xOffset, Math.abs(incx), nx, 1) && fits(y, yOffset, Math.abs(incy), ny, 1)
+                && !y.isReadOnly()
+                && apart(y, yOffset, Math.abs(incy), ny, 1, a, aOffset, lda, m, n)
+                && apart(y, yOffset, Math.abs(incy), ny, 1, x, xOffset, Math.abs(incx), nx, 1)) {
+            return;
         }
         String note = trans ? ", A transposed" : ", A not transposed";
         Region ra = Region.matrix(op, "A", "a", a, aOffset, "aOffset", lda, "lda", m, "m", n, "n", Trans.NONE);
