@@ -9,8 +9,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = GatunCommand.Version.class,
         description = "Recurrent neural networks (RNN, LSTM, GRU) on the CPU, for the JVM.",
-        subcommands = {DemoCommand.class, TrainCommand.class, SampleCommand.class, InfoCommand.class,
-            ForwardCommand.class, BackwardCommand.class, EnvCommand.class, SmokeCommand.class,
+        subcommands = {DemoCommand.class, TrainCommand.class, SampleCommand.class, ExampleCommand.class,
+            InfoCommand.class, ForwardCommand.class, BackwardCommand.class, EnvCommand.class, SmokeCommand.class,
             CommandLine.HelpCommand.class})
 public final class GatunCommand implements Runnable {
     @CommandLine.Spec

@@ -40,4 +40,14 @@ class GatunCommandTest {
         assertTrue(err.toString().startsWith("gatun: --sizes"), err.toString());
         assertNotEquals(0, run("no-such-command"));
     }
+
+    @Test
+    void exampleListsRunsAndRejectsUnknownNames() {
+        assertEquals(0, run("example"));
+        assertTrue(out.toString().contains("tinyrnn") && out.toString().contains("adding"), out.toString());
+        assertEquals(0, run("example", "tinyrnn"), err.toString());
+        assertTrue(out.toString().contains("h_init"), out.toString());
+        assertEquals(2, run("example", "no-such-example"));
+        assertTrue(err.toString().startsWith("gatun: no example 'no-such-example'"), err.toString());
+    }
 }
