@@ -120,10 +120,11 @@ public final class RecurrentOp implements AutoCloseable {
         this.output = y;
         this.hidden = hN;
         this.cell = cN;
-        if (tape.checksFinite()) {
+        if (tape.checksFinite()) { // the names are built only when checking: no allocation per step otherwise
             tape.checked("recurrent " + shape.cell() + " (final state)", hN);
+            tape.checked("recurrent " + shape.cell(), y);
         }
-        return tape.checked("recurrent " + shape.cell(), y);
+        return y;
     }
 
     /** The output (T, B, D*Hr) of the current call. */

@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.gatun.autograd.Ops;
 import dev.gatun.autograd.Tape;
 import dev.gatun.autograd.Var;
+import dev.gatun.autograd.nn.Recurrent;
+import dev.gatun.kernels.CellType;
+import dev.gatun.kernels.sequence.StackShape;
 import dev.gatun.tensor.Tensor;
 import java.lang.foreign.Arena;
 import org.junit.jupiter.api.Test;
@@ -81,6 +84,18 @@ class CheckFiniteTest {
         }
         try (Tape tape = new Tape()) {
             assertFalse(tape.checksFinite());
+        }
+    }
+
+    @Test
+    void namesTheRecurrentLayer() {
+        StackShape shape = new StackShape(CellType.LSTM, 2, 3, 1, false, 0);
+        try (Tape tape = new Tape().checkFinite(true); Arena arena = Arena.ofConfined();
+             Recurrent lstm = new Recurrent(shape)) {
+            Var x = tape.input(Tensor.of(arena, new float[] {1f, Float.NaN, 0.5f, 0.25f}, 2, 1, 2));
+            var e = assertThrows(ArithmeticException.class, () -> lstm.forward(tape, x, null, null));
+            assertTrue(e.getMessage().startsWith("recurrent LSTM (final state) produced NaN at index 0"),
+                    e.getMessage());
         }
     }
 

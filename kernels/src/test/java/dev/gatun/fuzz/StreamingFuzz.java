@@ -78,6 +78,20 @@ final class StreamingFuzz {
         return a;
     }
 
+    /** xp = W_ih x + b_ih (G*H floats) for the input at {@code off}: what {@code stepProjected} takes. */
+    private static float[] projected(Weights w, float[] xs, int off) {
+        int rows = w.gates() * w.hidden();
+        float[] xp = new float[rows];
+        for (int r = 0; r < rows; r++) {
+            double a = w.bIh() == null ? 0 : w.bIh()[r];
+            for (int i = 0; i < w.in(); i++) {
+                a += (double) w.wIh()[r * w.in() + i] * xs[off + i];
+            }
+            xp[r] = (float) a;
+        }
+        return xp;
+    }
+
     static void fuzzFactories(Fuzzer f) {
         Weights w = random(f);
         float[][] arrays = {w.wIh(), w.wHh(), w.bIh(), w.bHh(), w.wHr()};
@@ -125,7 +139,7 @@ final class StreamingFuzz {
                 for (int i = 0; i < x.length; i++) {
                     x[i] = xs[t * w.in() + i];
                 }
-                int mode = f.random().nextInt(3);
+                int mode = f.random().nextInt(w.format() == WeightFormat.FP32 ? 5 : 3);
                 f.valid("step mode " + mode + " of " + cell, () -> {
                     switch (mode) {
                         case 0 -> st.step(xs, t0 * w.in());
@@ -134,10 +148,18 @@ final class StreamingFuzz {
                             MemorySegment.copy(xs, t0 * w.in(), s, ValueLayout.JAVA_FLOAT, 4, w.in());
                             st.step(s, 1);
                         }
-                        default -> {
+                        case 2 -> {
                             MemorySegment hs = f.buffer(w.out(), false);
                             MemorySegment xseg = MemorySegment.ofArray(xs);
                             st.run(xseg, (long) t0 * w.in(), 1, hs, 0);
+                        }
+                        case 3 -> st.stepProjected(projected(w, xs, t0 * w.in()), 0);
+                        default -> {
+                            float[] xp = projected(w, xs, t0 * w.in());
+                            MemorySegment seg = f.buffer(xp.length + 3L, false);
+                            MemorySegment.copy(xp, 0, seg, ValueLayout.JAVA_FLOAT, 12, xp.length);
+                            MemorySegment hs = f.buffer(w.out(), false);
+                            st.runProjected(seg, 3, 1, hs, 0);
                         }
                     }
                     st.h(got);

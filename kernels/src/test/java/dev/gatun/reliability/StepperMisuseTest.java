@@ -1,33 +1,35 @@
 package dev.gatun.reliability;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gatun.kernels.stream.StreamingCell;
 import dev.gatun.kernels.stream.StreamingStepper;
 import dev.gatun.kernels.stream.WeightFormat;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * One {@link StreamingStepper} used by two threads at once is detected (IllegalStateException saying so), while
- * handing a stepper from one thread to another between calls is fine.
+ * One {@link StreamingStepper} used by two threads at once is detected (IllegalStateException saying so; for a
+ * two-thread stepper always, so its worker handshake can never hang), while handing a stepper from one thread to
+ * another between calls is fine.
  */
 class StepperMisuseTest {
 
-    @Test
-    void twoThreadsSteppingOneStepperAreDetected() throws Exception {
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2})
+    void twoThreadsSteppingOneStepperAreDetected(int stepperThreads) throws Exception {
         try (StreamingCell cell = Workloads.cell("lstm", 64, 256, WeightFormat.FP32, 3);
-             StreamingStepper st = cell.newStepper()) {
+             StreamingStepper st = cell.newStepper(stepperThreads)) {
             float[] x = Workloads.uniform(1, 64, 1f);
             AtomicReference<IllegalStateException> caught = new AtomicReference<>();
             AtomicBoolean stop = new AtomicBoolean();
-            CountDownLatch ready = new CountDownLatch(2);
             Runnable hammer = () -> {
-                ready.countDown();
                 long end = System.nanoTime() + 10_000_000_000L;
                 while (!stop.get() && System.nanoTime() < end) {
                     try {
@@ -42,8 +44,9 @@ class StepperMisuseTest {
             Thread b = new Thread(hammer);
             a.start();
             b.start();
-            a.join();
-            b.join();
+            a.join(30_000);
+            b.join(30_000);
+            assertFalse(a.isAlive() || b.isAlive(), "a stepping thread hung");
             IllegalStateException e = caught.get();
             assertNotNull(e, "10 s of two threads stepping one stepper went undetected");
             assertTrue(e.getMessage().contains("two threads at once"), e.getMessage());

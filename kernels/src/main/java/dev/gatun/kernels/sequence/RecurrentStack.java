@@ -153,7 +153,7 @@ public final class RecurrentStack implements AutoCloseable {
             throw new IllegalArgumentException("steps and batch must be >= 1, got T=" + steps + ", B=" + batch);
         }
         long rows = (long) steps * batch;
-        int widest = Math.max(shape.outputSize(), shape.layer(0).gateRows());
+        int widest = Math.max(shape.outputSize(), shape.cell().gates() * shape.hiddenSize()); // allocates nothing
         if (rows > Integer.MAX_VALUE / widest) {
             throw new IllegalArgumentException("T*B*width overflows: T=" + steps + ", B=" + batch + ", width="
                     + widest);

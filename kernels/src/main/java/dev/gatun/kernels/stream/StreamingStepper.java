@@ -5,6 +5,8 @@ import dev.gatun.kernels.CellType;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 
 /**
@@ -19,9 +21,9 @@ import java.util.Arrays;
  * <p>Offsets are in floats, as in {@code Tensor}; segments may have any alignment and are read in native byte
  * order. Not thread-safe: one thread at a time may use a stepper (a two-thread stepper uses its own worker). Use
  * from two threads at once is detected on a best-effort basis: a call that starts while another call on the same
- * stepper is running throws {@link IllegalStateException} (a plain in-use flag, so it costs a branch and two stores
- * per call; two calls that start at the very same instant may still slip past it, so do not rely on it for
- * correctness). Share the {@link StreamingCell} instead: it is immutable; give each thread its own stepper.
+ * stepper is running throws {@link IllegalStateException}. For a one-thread stepper the check is a plain in-use
+ * flag (a branch and two stores per call), so two calls that start at the very same instant may still slip past it:
+ * do not rely on it for correctness. A two-thread stepper sets the flag atomically, so there it is exact. Share the {@link StreamingCell} instead: it is immutable; give each thread its own stepper.
  * {@link #close()} stops the worker; any later use throws {@link IllegalStateException}.
  */
 public final class StreamingStepper implements AutoCloseable {
@@ -37,9 +39,19 @@ public final class StreamingStepper implements AutoCloseable {
     private final int[] blocks;         // [phase]: unit blocks, output blocks
     private final int[] split;          // [phase]: first block of the worker (== blocks: the caller does all)
     private boolean closed;
-    // Set while a public call runs. A plain field on purpose: cheap, and enough to catch overlapping calls from two
-    // threads in practice; it is not a lock and gives no memory-ordering guarantee.
+    // Set while a public call runs. One-thread steppers use it as a plain field: cheap, and enough to catch
+    // overlapping calls from two threads in practice (a missed overlap only garbles that stepper's state). Two-thread
+    // steppers set it with a compare-and-set (exact): two callers inside the worker handshake could wait forever.
     private boolean inUse;
+    private static final VarHandle IN_USE;
+
+    static {
+        try {
+            IN_USE = MethodHandles.lookup().findVarHandle(StreamingStepper.class, "inUse", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     StreamingStepper(StreamingCell cell, int threads, StreamKernels kernels) {
         this.cell = cell;
@@ -78,7 +90,7 @@ public final class StreamingStepper implements AutoCloseable {
             System.arraycopy(x, xOffset, s.v, s.xIn(), layout.inputSize);
             advance(false);
         } finally {
-            inUse = false;
+            exit();
         }
     }
 
@@ -91,7 +103,7 @@ public final class StreamingStepper implements AutoCloseable {
             MemorySegment.copy(x, JAVA_FLOAT_UNALIGNED, xOffset * Float.BYTES, s.v, s.xIn(), layout.inputSize);
             advance(false);
         } finally {
-            inUse = false;
+            exit();
         }
     }
 
@@ -113,7 +125,7 @@ public final class StreamingStepper implements AutoCloseable {
             }
             advance(true);
         } finally {
-            inUse = false;
+            exit();
         }
     }
 
@@ -126,7 +138,7 @@ public final class StreamingStepper implements AutoCloseable {
             copyProjected(xp, xpOffset);
             advance(true);
         } finally {
-            inUse = false;
+            exit();
         }
     }
 
@@ -151,7 +163,7 @@ public final class StreamingStepper implements AutoCloseable {
                 }
             }
         } finally {
-            inUse = false;
+            exit();
         }
     }
 
@@ -175,7 +187,7 @@ public final class StreamingStepper implements AutoCloseable {
                 }
             }
         } finally {
-            inUse = false;
+            exit();
         }
     }
 
@@ -328,10 +340,23 @@ public final class StreamingStepper implements AutoCloseable {
 
     /** Marks the stepper in use; throws when another call is still running on it (another thread). */
     private void enter() {
-        if (inUse) {
+        if (worker != null) {
+            if (!IN_USE.compareAndSet(this, false, true)) {
+                throw concurrentUse();
+            }
+        } else if (inUse) {
             throw concurrentUse();
+        } else {
+            inUse = true;
         }
-        inUse = true;
+    }
+
+    private void exit() {
+        if (worker != null) {
+            IN_USE.setRelease(this, false);
+        } else {
+            inUse = false;
+        }
     }
 
     /** For the short state setters: they only need to see that no step is running. */
