@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
  * {@code gatun demo}: trains a 2-layer character-level LSTM on text that ships with Gatun (or the user's), then
  * shows the loss curve, samples, the streaming latency per character and the Java that loads the result.
  */
-@Command(name = "demo", description = {
+@Command(name = "demo", mixinStandardHelpOptions = true, description = {
     "Train a 2-layer character-level LSTM language model in about two minutes, on Gatun's own README and Java "
             + "sources (no download) or on --text FILE.",
     "Truncated BPTT, gradient clipping and Adam; a progress bar and samples while it learns; then a loss curve "
@@ -51,7 +51,7 @@ final class DemoCommand implements Callable<Integer> {
     long steps;
 
     @Option(names = "--seconds", description = "Stop after this many seconds of training, 0 for no limit (default: "
-            + "${DEFAULT-VALUE}). For a run that is the same on every machine: --seconds 0 --steps N.",
+            + "${DEFAULT-VALUE}). For the same amount of training on every machine: --seconds 0 --steps N.",
             defaultValue = "120")
     double seconds;
 
@@ -137,7 +137,7 @@ final class DemoCommand implements Callable<Integer> {
         o.println();
         o.println("Load it from Java (gatun-autograd on the classpath, e.g. cli/target/gatun.jar):");
         o.println();
-        GenerateExample.snippet(outcome.checkpoint()).lines().forEach(l -> o.println("    " + l));
+        GenerateExample.snippet(outcome.checkpoint()).lines().forEach(l -> o.println(l.isEmpty() ? "" : "    " + l));
         o.println();
         o.println("Or: ./gatun sample --model " + outcome.checkpoint() + " --prime 'public ' --length 400");
         return 0;

@@ -14,8 +14,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code gatun sample}: generates text from a checkpoint of {@code gatun demo} or {@code gatun train}. */
-@Command(name = "sample", description = "Generate text from a character-level model checkpoint (gatun demo / "
-        + "train), one character at a time through the batch-1 streaming kernels.")
+@Command(name = "sample", mixinStandardHelpOptions = true,
+        description = "Generate text from a character-level model checkpoint (gatun demo / train), one character at "
+                + "a time through the batch-1 streaming kernels.")
 final class SampleCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

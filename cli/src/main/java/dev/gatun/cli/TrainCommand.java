@@ -26,11 +26,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code gatun train}: trains a character-level language model with every setting exposed; Ctrl-C saves. */
-@Command(name = "train", description = {
+@Command(name = "train", mixinStandardHelpOptions = true, description = {
     "Train a character-level language model (embedding -> RNN/LSTM/GRU stack -> linear head) with truncated BPTT, "
             + "gradient clipping and Adam.",
     "Writes DIR/model.safetensors (weights with PyTorch names, optimizer state, settings) and DIR/loss.png. "
-            + "Ctrl-C stops at the next step and saves the checkpoint; --resume continues it exactly."})
+            + "Ctrl-C stops at the next step and saves the checkpoint; --resume continues where it stopped."})
 final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
