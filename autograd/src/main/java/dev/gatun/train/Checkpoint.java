@@ -11,7 +11,6 @@ import dev.gatun.tensor.Tensor;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -44,15 +43,44 @@ public final class Checkpoint implements AutoCloseable {
         this.file = file;
         this.meta = file.metadata();
         this.vocabulary = Vocabulary.fromJson(meta.get("gatun.vocab"));
-        String cell = required("gatun.cell");
-        CellType type;
-        try {
-            type = CellType.valueOf(cell.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("checkpoint: unknown gatun.cell '" + cell + "'");
+        this.lmConfig = configFromShapes(file, meta);
+        int rows = file.entry("embedding.weight").shape()[0];
+        if (rows != vocabulary.size()) {
+            throw new IllegalArgumentException("embedding.weight has " + rows + " rows but gatun.vocab "
+                    + vocabulary.size() + " characters");
         }
-        this.lmConfig = new LmConfig(type, intValue("gatun.train.embed"), intValue("gatun.train.hidden"),
-                intValue("gatun.train.layers"));
+    }
+
+    /**
+     * The sizes, from the tensor shapes (they win over metadata, as the model contract says): E from
+     * {@code embedding.weight} (V, E), H from {@code rnn.weight_hh_l0} (G*H, H), L from the layers present, the cell
+     * from the gate count G, with {@code gatun.cell} choosing between forms the shapes cannot tell apart
+     * (rnn_tanh / rnn_relu).
+     */
+    private static LmConfig configFromShapes(SafeTensorsFile file, Map<String, String> meta) {
+        int[] emb = file.entry("embedding.weight").shape();
+        int[] hh = file.entry("rnn.weight_hh_l0").shape();
+        if (emb.length != 2 || hh.length != 2 || hh[0] % hh[1] != 0) {
+            throw new IllegalArgumentException("embedding.weight " + java.util.Arrays.toString(emb)
+                    + " and rnn.weight_hh_l0 " + java.util.Arrays.toString(hh) + " are not (V, E) and (G*H, H)");
+        }
+        int hidden = hh[1];
+        int layers = 0;
+        while (file.contains("rnn.weight_ih_l" + layers)) {
+            layers++;
+        }
+        String cell = meta.getOrDefault("gatun.cell", "");
+        CellType type = switch (hh[0] / hidden) {
+            case 4 -> CellType.LSTM;
+            case 3 -> CellType.GRU;
+            case 1 -> cell.equals("rnn_relu") ? CellType.RNN_RELU : CellType.RNN_TANH;
+            default -> throw new IllegalArgumentException("rnn.weight_hh_l0 has " + hh[0] + " rows for hidden size "
+                    + hidden + ": not 1, 3 or 4 gates");
+        };
+        if (cell.equals("gru_classic")) {
+            throw new IllegalArgumentException("gatun.cell gru_classic has no streaming kernel");
+        }
+        return new LmConfig(type, emb[1], hidden, layers);
     }
 
     /** Opens a checkpoint written by {@link #save} (an IllegalArgumentException says what is missing). */

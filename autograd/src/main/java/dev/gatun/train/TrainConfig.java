@@ -3,8 +3,7 @@ package dev.gatun.train;
 /**
  * How a {@link Trainer} trains: truncated BPTT over {@code batch} parallel streams in chunks of {@code seqLen}
  * characters, Adam with learning rate {@code lr}, gradients clipped to global norm {@code clip}, for {@code steps}
- * optimizer steps in all. {@code seed} fixes initialization: the same seed, text and thread count give the same
- * weights bit for bit.
+ * optimizer steps in all. {@code seed} fixes the initialization (see {@link Trainer} on reproducibility).
  */
 public record TrainConfig(int seqLen, int batch, float lr, float clip, long steps, long seed) {
     /** Validates the settings. */

@@ -11,9 +11,13 @@ import java.util.List;
 /**
  * Trains a {@link CharLm} on a {@link Corpus}: each step takes the next chunk of {@link TbpttBatches}, runs the
  * model from the carried state, backpropagates the mean cross-entropy through the chunk, clips the gradients to
- * the global norm {@link TrainConfig#clip()} and takes one {@link ResumableAdam} step. Everything is deterministic:
- * the same model seed, text, settings and BLAS thread count give the same weights bit for bit, and a run restored
- * from a {@link Checkpoint} continues exactly as if it had not stopped.
+ * the global norm {@link TrainConfig#clip()} and takes one {@link ResumableAdam} step.
+ *
+ * <p>Runs are reproducible. A {@link Checkpoint} holds everything the next step depends on (weights, Adam's moments
+ * and step, the carried state, the position in the text), so a resumed run continues as if it had not stopped; and
+ * the same seed, text, settings and BLAS thread count give the same run. Bit for bit on the scalar kernels
+ * ({@code -Dgatun.vector=false}); with the Vector API kernels, exp and tanh round differently (by an ulp) before and
+ * after the JIT compiles them, so runs agree to float rounding.
  *
  * <p>{@link #requestStop()} may be called from any thread (a shutdown hook): {@link #run} returns at the next step
  * boundary, with the model in a consistent state to save. The trainer owns the model and closes it.

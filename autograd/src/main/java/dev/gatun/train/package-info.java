@@ -2,7 +2,7 @@
  * Training a character-level language model end to end: a {@link dev.gatun.train.Corpus} and its
  * {@link dev.gatun.train.Vocabulary}, the model ({@link dev.gatun.train.CharLm}: embedding, recurrent stack,
  * linear head), truncated-BPTT batches ({@link dev.gatun.train.TbpttBatches}), the
- * {@link dev.gatun.train.Trainer} (Adam, gradient clipping, deterministic for a seed),
+ * {@link dev.gatun.train.Trainer} (Adam, gradient clipping, reproducible for a seed),
  * {@link dev.gatun.train.Checkpoint}s that resume exactly, and a batch-1 streaming
  * {@link dev.gatun.train.Generator} that samples with a temperature.
  *

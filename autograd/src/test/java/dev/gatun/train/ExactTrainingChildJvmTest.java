@@ -1,20 +1,11 @@
 package dev.gatun.train;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.gatun.kernels.CellType;
 import dev.gatun.kernels.Vectorization;
-import java.io.File;
-import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Set;
-import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
-import org.opentest4j.AssertionFailedError;
 
 /**
  * Bitwise determinism and exact resumption, in a child JVM on the scalar kernels ({@code -Dgatun.vector=false}):
@@ -25,27 +16,7 @@ import org.opentest4j.AssertionFailedError;
 class ExactTrainingChildJvmTest {
     @Test
     void sameSeedAndResumedRunsAgreeBitForBit() throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = List.of(java, "--add-modules=jdk.incubator.vector",
-                "--enable-native-access=ALL-UNNAMED", "-Dgatun.vector=false", "-cp", classPath(),
-                ExactTrainingChildJvmTest.class.getName());
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, p.waitFor(), "child JVM failed:\n" + out);
-    }
-
-    private static String classPath() {
-        Set<String> entries = new LinkedHashSet<>();
-        entries.addAll(List.of(System.getProperty("java.class.path").split(File.pathSeparator)));
-        for (Class<?> c : List.of(ExactTrainingChildJvmTest.class, Trainer.class, Vectorization.class,
-                Assertions.class, AssertionFailedError.class)) {
-            try {
-                entries.add(Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
-            } catch (URISyntaxException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-        return String.join(File.pathSeparator, entries);
+        ChildJvm.run(ExactTrainingChildJvmTest.class, "-Dgatun.vector=false");
     }
 
     /** Child JVM entry point: exits 1 with the failure on stdout. */
@@ -64,7 +35,7 @@ class ExactTrainingChildJvmTest {
             }
             Path dir = Files.createTempDirectory("gatun-exact");
             try {
-                TrainerTest.checkResume(dir, true);
+                TrainerTest.checkResume(dir, true, CellType.LSTM, CellType.GRU, CellType.RNN_TANH);
             } finally {
                 try (var files = Files.list(dir)) {
                     for (Path f : files.toList()) {

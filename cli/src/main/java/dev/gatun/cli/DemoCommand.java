@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
  * {@code gatun demo}: trains a 2-layer character-level LSTM on text that ships with Gatun (or the user's), then
  * shows the loss curve, samples, the streaming latency per character and the Java that loads the result.
  */
-@Command(name = "demo", description = {
+@Command(name = "demo", mixinStandardHelpOptions = true, description = {
     "Train a 2-layer character-level LSTM language model in about two minutes, on Gatun's own README and Java "
             + "sources (no download) or on --text FILE.",
     "Truncated BPTT, gradient clipping and Adam; a progress bar and samples while it learns; then a loss curve "
@@ -51,12 +51,12 @@ final class DemoCommand implements Callable<Integer> {
     long steps;
 
     @Option(names = "--seconds", description = "Stop after this many seconds of training, 0 for no limit (default: "
-            + "${DEFAULT-VALUE}). For a run that is the same on every machine: --seconds 0 --steps N.",
+            + "${DEFAULT-VALUE}). For the same amount of training on every machine: --seconds 0 --steps N.",
             defaultValue = "120")
     double seconds;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Where the checkpoint and loss.png go (default: ${DEFAULT-VALUE}).",
-            defaultValue = "gatun-demo")
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "gatun-demo",
+            description = "Where the checkpoint and loss.png go (default: ${DEFAULT-VALUE}).")
     Path out;
 
     @Option(names = "--seed", description = "Seed of the initialization and the samples (default: ${DEFAULT-VALUE}).",
@@ -101,39 +101,46 @@ final class DemoCommand implements Callable<Integer> {
             o.flush();
             TrainingLoop.Settings settings = new TrainingLoop.Settings(quiet, sampleEvery, 160, temperature, prime,
                     seconds, seed);
-            StopOnShutdown stop = new StopOnShutdown(trainer::requestStop, Duration.ofSeconds(60)).install();
-            TrainingSession.Outcome outcome = TrainingSession.run(trainer, settings, out,
-                    "gatun demo: 2-layer LSTM, hidden " + MODEL.hidden(), o, barStream(), stop, null);
-            TrainingLoop.Result r = outcome.result();
-            o.println();
-            o.printf("Trained %,d steps (%.1f passes over the text) in %.1f s: %,.0f characters/s. Loss %.3f -> %.3f nats/char "
-                    + "(mean of the first and last 20 steps; ln %d = %.3f is a uniform guess).%n", r.steps(),
-                    (double) r.steps() / trainer.chunksPerEpoch(), r.seconds(), r.charsPerSecond(), r.meanOfFirst(20), r.meanOfLast(20),
-                    corpus.vocabulary().size(), Math.log(corpus.vocabulary().size()));
-            if (outcome.interrupted()) {
-                o.println("Interrupted: saved the checkpoint at step " + trainer.steps() + ".");
-                return 130;
+            try (StopOnShutdown stop = new StopOnShutdown(trainer::requestStop, Duration.ofSeconds(60)).install()) {
+                TrainingSession.Outcome outcome = TrainingSession.run(trainer, settings, out,
+                        "gatun demo: 2-layer LSTM, hidden " + MODEL.hidden(), o, barStream(), stop, null);
+                return report(outcome, trainer, corpus, prime, o);
             }
-            o.println("Loss curve: " + outcome.lossCurve());
-            o.println("Checkpoint: " + outcome.checkpoint());
-            o.println();
-            o.printf("Sample (temperature %s):%n%s%s%n", temperature, prime,
-                    TrainingLoop.sample(trainer, prime, 400, temperature, seed));
-            if (!quiet) {
-                StreamingLatency.Result lat = StreamingLatency.measure(trainer.model(), 1, 1000, 300);
-                o.println();
-                o.printf("Streaming latency: %.1f µs per character (%,.0f characters/s), batch 1, %d thread, "
-                        + "fp32 (median of 3 rounds of %d characters after a warm-up).%n", lat.micros(), 1e6 / lat.micros(),
-                        lat.threads(), lat.chars());
-            }
-            o.println();
-            o.println("Load it from Java (gatun-autograd on the classpath, e.g. cli/target/gatun.jar):");
-            o.println();
-            GenerateExample.snippet(outcome.checkpoint()).lines().forEach(l -> o.println("    " + l));
-            o.println();
-            o.println("Or: ./gatun sample --model " + outcome.checkpoint() + " --prime 'public ' --length 400");
-            return 0;
         }
+    }
+
+    /** The summary, the final sample, the latency and the Java snippet; the exit status. */
+    private int report(TrainingSession.Outcome outcome, Trainer trainer, Corpus corpus, String prime, PrintWriter o) {
+        TrainingLoop.Result r = outcome.result();
+        int v = corpus.vocabulary().size();
+        o.println();
+        o.printf("Trained %,d steps (%.1f passes over the text) in %.1f s: %,.0f characters/s.%n", r.steps(),
+                (double) r.steps() / trainer.chunksPerEpoch(), r.seconds(), r.charsPerSecond());
+        o.printf("Loss %.3f -> %.3f nats/char (mean of the first and last 20 steps; a uniform guess is ln %d = %.3f)."
+                + "%n", r.meanOfFirst(20), r.meanOfLast(20), v, Math.log(v));
+        o.println("Loss curve: " + outcome.lossCurve());
+        o.println("Checkpoint: " + outcome.checkpoint());
+        if (outcome.interrupted()) {
+            o.println("Interrupted at step " + trainer.steps() + "; the checkpoint is saved.");
+            return 130;
+        }
+        o.println();
+        o.printf("Sample (temperature %s):%n%s%s%n", temperature, prime,
+                TrainingLoop.sample(trainer, prime, 400, temperature, seed));
+        if (!quiet) {
+            StreamingLatency.Result lat = StreamingLatency.measure(trainer.model(), 1, 1000, 300);
+            o.println();
+            o.printf("Streaming latency: %.1f µs per character (%,.0f characters/s): batch 1, %d thread, fp32, "
+                    + "median of 3 rounds of %d characters after a warm-up.%n", lat.micros(), 1e6 / lat.micros(),
+                    lat.threads(), lat.chars());
+        }
+        o.println();
+        o.println("Load it from Java (gatun-autograd on the classpath, e.g. cli/target/gatun.jar):");
+        o.println();
+        GenerateExample.snippet(outcome.checkpoint()).lines().forEach(l -> o.println(l.isEmpty() ? "" : "    " + l));
+        o.println();
+        o.println("Or: ./gatun sample --model " + outcome.checkpoint() + " --prime 'public ' --length 400");
+        return 0;
     }
 
     static long parameterCount(Trainer trainer) {

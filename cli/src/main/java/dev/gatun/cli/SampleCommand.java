@@ -14,13 +14,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code gatun sample}: generates text from a checkpoint of {@code gatun demo} or {@code gatun train}. */
-@Command(name = "sample", description = "Generate text from a character-level model checkpoint (gatun demo / train), "
-        + "one character at a time through the batch-1 streaming kernels.")
+@Command(name = "sample", mixinStandardHelpOptions = true,
+        description = "Generate text from a character-level model checkpoint (gatun demo / train), one character at "
+                + "a time through the batch-1 streaming kernels.")
 final class SampleCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", paramLabel = "CKPT", required = true, description = "The checkpoint (model.safetensors).")
+    @Option(names = "--model", paramLabel = "CKPT", required = true,
+            description = "The checkpoint (model.safetensors).")
     Path model;
 
     @Option(names = "--prime", paramLabel = "TEXT",
@@ -28,7 +30,7 @@ final class SampleCommand implements Callable<Integer> {
             defaultValue = "\n", showDefaultValue = picocli.CommandLine.Help.Visibility.NEVER)
     String prime;
 
-    @Option(names = "--length", description = "Characters to generate (default: ${DEFAULT-VALUE}).", defaultValue = "500")
+    @Option(names = "--length", defaultValue = "500", description = "Characters to generate (default: ${DEFAULT-VALUE}).")
     int length;
 
     @Option(names = "--temperature", description = "Softmax temperature; 0 picks the most likely character "

@@ -26,28 +26,29 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code gatun train}: trains a character-level language model with every setting exposed; Ctrl-C saves. */
-@Command(name = "train", description = {
+@Command(name = "train", mixinStandardHelpOptions = true, description = {
     "Train a character-level language model (embedding -> RNN/LSTM/GRU stack -> linear head) with truncated BPTT, "
             + "gradient clipping and Adam.",
     "Writes DIR/model.safetensors (weights with PyTorch names, optimizer state, settings) and DIR/loss.png. "
-            + "Ctrl-C stops at the next step and saves the checkpoint; --resume continues it exactly."})
+            + "Ctrl-C stops at the next step and saves the checkpoint; --resume continues where it stopped."})
 final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--text", paramLabel = "FILE", description = "UTF-8 text to train on (default: the built-in demo text).")
+    @Option(names = "--text", paramLabel = "FILE",
+            description = "UTF-8 text to train on (default: the built-in demo text).")
     Path text;
 
-    @Option(names = "--cell", description = "rnn (tanh), lstm or gru (default: ${DEFAULT-VALUE}).", defaultValue = "lstm")
+    @Option(names = "--cell", defaultValue = "lstm", description = "rnn (tanh), lstm or gru (default: ${DEFAULT-VALUE}).")
     String cell;
 
-    @Option(names = "--layers", description = "Stacked recurrent layers (default: ${DEFAULT-VALUE}).", defaultValue = "2")
+    @Option(names = "--layers", defaultValue = "2", description = "Stacked recurrent layers (default: ${DEFAULT-VALUE}).")
     int layers;
 
-    @Option(names = "--hidden", description = "Hidden size of each layer (default: ${DEFAULT-VALUE}).", defaultValue = "256")
+    @Option(names = "--hidden", defaultValue = "256", description = "Hidden size of each layer (default: ${DEFAULT-VALUE}).")
     int hidden;
 
-    @Option(names = "--embed", description = "Character embedding size (default: ${DEFAULT-VALUE}).", defaultValue = "64")
+    @Option(names = "--embed", defaultValue = "64", description = "Character embedding size (default: ${DEFAULT-VALUE}).")
     int embed;
 
     @Option(names = "--seq-len", description = "BPTT chunk length in characters (default: ${DEFAULT-VALUE}).",
@@ -132,25 +133,26 @@ final class TrainCommand implements Callable<Integer> {
             String prime = TrainingLoop.choosePrime(corpus.vocabulary(), "public ");
             TrainingLoop.Settings settings = new TrainingLoop.Settings(quiet, sampleEvery, 160, temperature, prime,
                     seconds, c.seed());
-            StopOnShutdown stop = new StopOnShutdown(trainer::requestStop, Duration.ofSeconds(60)).install();
-            TrainingSession.Outcome outcome = TrainingSession.run(trainer, settings, out, "gatun train: "
-                    + m.layers() + "-layer " + m.cell().name().toLowerCase(Locale.ROOT) + ", hidden " + m.hidden(),
-                    o, DemoCommand.barStream(), stop, null);
-            TrainingLoop.Result r = outcome.result();
-            o.println();
-            o.printf("Step %,d of %,d: %,d steps in %.1f s (%,.0f characters/s), loss %.3f -> %.3f "
-                    + "(mean of the first and last 20 steps of this run)%n", trainer.steps(), c.steps(), r.steps(),
-                    r.seconds(), r.charsPerSecond(), r.meanOfFirst(20), r.meanOfLast(20));
-            o.println("Checkpoint: " + outcome.checkpoint());
-            if (outcome.lossCurve() != null) {
-                o.println("Loss curve: " + outcome.lossCurve());
+            try (StopOnShutdown stop = new StopOnShutdown(trainer::requestStop, Duration.ofSeconds(60)).install()) {
+                TrainingSession.Outcome outcome = TrainingSession.run(trainer, settings, out, "gatun train: "
+                        + m.layers() + "-layer " + m.cell().name().toLowerCase(Locale.ROOT) + ", hidden " + m.hidden(),
+                        o, DemoCommand.barStream(), stop, null);
+                TrainingLoop.Result r = outcome.result();
+                o.println();
+                o.printf("Step %,d of %,d: %,d steps in %.1f s (%,.0f characters/s), loss %.3f -> %.3f "
+                        + "(mean of the first and last 20 steps of this run)%n", trainer.steps(), c.steps(), r.steps(),
+                        r.seconds(), r.charsPerSecond(), r.meanOfFirst(20), r.meanOfLast(20));
+                o.println("Checkpoint: " + outcome.checkpoint());
+                if (outcome.lossCurve() != null) {
+                    o.println("Loss curve: " + outcome.lossCurve());
+                }
+                if (!trainer.finished()) {
+                    o.println((outcome.interrupted() ? "Interrupted" : "Stopped by --seconds") + "; continue with: "
+                            + "gatun train --resume " + outcome.checkpoint()
+                            + (text == null ? "" : " --text " + text));
+                }
+                return outcome.interrupted() ? 130 : 0;
             }
-            if (!trainer.finished()) {
-                o.println((outcome.interrupted() ? "Interrupted" : "Stopped by --seconds") + "; continue with: "
-                        + "gatun train --resume " + outcome.checkpoint()
-                        + (text == null ? "" : " --text " + text));
-            }
-            return outcome.interrupted() ? 130 : 0;
         }
     }
 

@@ -2,6 +2,8 @@ package dev.gatun.cli;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.gatun.blas.Blas;
+import dev.gatun.gemm.Gemm;
 import dev.gatun.io.SafeTensorsFile;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -123,6 +125,32 @@ class TrainCommandsTest {
         assertTrue(err.toString().contains("is at step 5 of 5"), err.toString());
         assertEquals(2, run("train", "--resume", ckpt, "--steps", "9", "--out", dir.resolve("c").toString()));
         assertTrue(err.toString().contains("another text"), err.toString());
+    }
+
+    @Test
+    void threadsSetOpenBlasThreadsForTraining() throws Exception {
+        int before = Blas.available() ? Blas.threads() : 0;
+        try {
+            Path a = dir.resolve("a");
+            assertEquals(0, run(tinyTrain("--steps", "3", "--threads", "2", "--out", a.toString())), err.toString());
+            if ("openblas".equals(Gemm.provider().name())) {
+                assertEquals(2, Blas.threads());
+            } else {
+                assertTrue(err.toString().contains("--threads 2 ignored"), err.toString());
+            }
+        } finally {
+            if (Blas.available()) {
+                Blas.setThreads(Math.max(1, before));
+            }
+        }
+    }
+
+    @Test
+    void everyCommandHasHelp() {
+        for (String command : new String[] {"demo", "train", "sample"}) {
+            assertEquals(0, run(command, "--help"));
+            assertTrue(out.toString().startsWith("Usage: gatun " + command), out.toString());
+        }
     }
 
     @Test

@@ -108,7 +108,7 @@ public final class TrainingLoop {
                 long elapsed = System.nanoTime() - start - sampleNanos[0];
                 if (bar != null) {
                     bar.stepBy(charsPerStep);
-                    bar.setExtraMessage(String.format("loss %.3f", smooth[0]));
+                    bar.setExtraMessage(String.format(" loss %.3f", smooth[0]));
                     if (budget != Long.MAX_VALUE) {
                         // With a time budget, the end is where the current speed gets by then: keeps % and ETA true.
                         long projected = (long) ((double) bar.getCurrent() / elapsed * budget);

@@ -31,24 +31,23 @@ public final class TrainingSession {
     private TrainingSession() {}
 
     /**
-     * Runs the trainer, then saves; {@code stop} is closed after the save, releasing a shutdown hook that waits.
+     * Runs the trainer, then saves. The caller closes {@code stop} once it has reported the outcome: a shutdown hook
+     * waiting on it keeps the JVM alive until then.
      *
      * @param extra called after every step as well (tests), or null
      */
     public static Outcome run(Trainer trainer, TrainingLoop.Settings settings, Path dir, String title,
                               PrintWriter out, PrintStream barStream, StopOnShutdown stop,
                               Trainer.StepListener extra) throws IOException {
-        try (stop) {
-            Files.createDirectories(dir);
-            TrainingLoop.Result r = TrainingLoop.run(trainer, settings, out, barStream, extra);
-            Path checkpoint = dir.resolve(CHECKPOINT);
-            Checkpoint.save(checkpoint, trainer);
-            Path png = null;
-            if (r.steps() > 0) {
-                png = dir.resolve(LOSS_PNG);
-                LossCurve.write(png, title, r.firstStep() + 1, r.losses(), r.steps());
-            }
-            return new Outcome(r, checkpoint, png, stop.triggered());
+        Files.createDirectories(dir);
+        TrainingLoop.Result r = TrainingLoop.run(trainer, settings, out, barStream, extra);
+        Path checkpoint = dir.resolve(CHECKPOINT);
+        Checkpoint.save(checkpoint, trainer);
+        Path png = null;
+        if (r.steps() > 0) {
+            png = dir.resolve(LOSS_PNG);
+            LossCurve.write(png, title, r.firstStep() + 1, r.losses(), r.steps());
         }
+        return new Outcome(r, checkpoint, png, stop.triggered());
     }
 }

@@ -58,6 +58,7 @@ class TrainingSessionTest {
                             hookStep.set(step);
                         }
                     });
+            stop.close();   // as the command does once it has reported
             hook[0].join(30_000);
             assertFalse(hook[0].isAlive());
             assertTrue(o.interrupted());
@@ -75,8 +76,11 @@ class TrainingSessionTest {
     void aNormalEndReleasesAndUnregistersTheHook() throws Exception {
         try (Trainer t = trainer(3)) {
             StopOnShutdown stop = new StopOnShutdown(t::requestStop, Duration.ofSeconds(30)).install();
-            TrainingSession.Outcome o = TrainingSession.run(t, quiet(0), dir, "test",
-                    new PrintWriter(new StringWriter()), System.err, stop, null);
+            TrainingSession.Outcome o;
+            try (stop) {
+                o = TrainingSession.run(t, quiet(0), dir, "test", new PrintWriter(new StringWriter()), System.err,
+                        stop, null);
+            }
             assertFalse(o.interrupted());
             assertEquals(3, o.result().steps());
             long t0 = System.nanoTime();
