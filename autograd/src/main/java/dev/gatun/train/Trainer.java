@@ -15,9 +15,8 @@ import java.util.List;
  *
  * <p>Runs are reproducible. A {@link Checkpoint} holds everything the next step depends on (weights, Adam's moments
  * and step, the carried state, the position in the text), so a resumed run continues as if it had not stopped; and
- * the same seed, text, settings and BLAS thread count give the same run. Bit for bit on the scalar kernels
- * ({@code -Dgatun.vector=false}); with the Vector API kernels, exp and tanh round differently (by an ulp) before and
- * after the JIT compiles them, so runs agree to float rounding.
+ * the same seed, text, settings and BLAS thread count give the same run, bit for bit (on one machine and
+ * software stack; see the README's section on determinism).
  *
  * <p>{@link #requestStop()} may be called from any thread (a shutdown hook): {@link #run} returns at the next step
  * boundary, with the model in a consistent state to save. The trainer owns the model and closes it.
