@@ -57,6 +57,10 @@ public final class BlasChecks {
         if (m < 0 || n < 0 || k < 0) {
             throw new IllegalArgumentException(op + ": dimensions must be >= 0, got m=" + m + ", n=" + n + ", k=" + k);
         }
+        if (gemmIsValid(transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc)) {
+            return;
+        }
+        // Something is wrong, or C shares address ranges with an input: the Region checks decide, and say why.
         Region ra = transA
                 ? Region.matrix(op, "A", "a", a, aOffset, "aOffset", lda, "lda", k, "k", m, "m", Trans.YES)
                 : Region.matrix(op, "A", "a", a, aOffset, "aOffset", lda, "lda", m, "m", k, "k", Trans.NO);
@@ -102,6 +106,9 @@ public final class BlasChecks {
         if (m < 0 || n < 0) {
             throw new IllegalArgumentException(op + ": dimensions must be >= 0, got m=" + m + ", n=" + n);
         }
+        if (gemvIsValid(trans, m, n, a, aOffset, lda, x, xOffset, incx, y, yOffset, incy)) {
+            return;
+        }
         String note = trans ? ", A transposed" : ", A not transposed";
         Region ra = Region.matrix(op, "A", "a", a, aOffset, "aOffset", lda, "lda", m, "m", n, "n", Trans.NONE);
         Region rx = Region.vector(op, "x", "x", x, xOffset, "xOffset", incx, "incx",
@@ -143,6 +150,84 @@ public final class BlasChecks {
      */
     public static void checkNative(String name, MemorySegment s) {
         nativeSegment(null, name, s);
+    }
+
+    // ---- The fast paths of checkGemm and checkGemv: the same conditions as the Region checks, on numbers only. The
+    // Region records are not always scalar-replaced by C2 (seen: 96 bytes per record per call in a recurrent loop),
+    // and these checks run on every GEMM. Overlap is decided conservatively here (disjoint address ranges pass);
+    // anything else goes to the Region checks, which decide exactly and build the message.
+
+    private static boolean gemmIsValid(boolean transA, boolean transB, int m, int n, int k,
+                                       MemorySegment a, long aOffset, int lda, MemorySegment b, long bOffset, int ldb,
+                                       MemorySegment c, long cOffset, int ldc) {
+        int aRows = transA ? k : m, aCols = transA ? m : k;
+        int bRows = transB ? n : k, bCols = transB ? k : n;
+        long aEnd = matrixEnd(a, aOffset, lda, aRows, aCols);
+        long bEnd = matrixEnd(b, bOffset, ldb, bRows, bCols);
+        long cEnd = matrixEnd(c, cOffset, ldc, m, n);
+        return aEnd >= 0 && bEnd >= 0 && cEnd >= 0 && !c.isReadOnly()
+                && apart(c, cOffset, cEnd, a, aOffset, aEnd) && apart(c, cOffset, cEnd, b, bOffset, bEnd);
+    }
+
+    private static boolean gemvIsValid(boolean trans, int m, int n, MemorySegment a, long aOffset, int lda,
+                                       MemorySegment x, long xOffset, int incx, MemorySegment y, long yOffset,
+                                       int incy) {
+        long aEnd = matrixEnd(a, aOffset, lda, m, n);
+        long xEnd = vectorEnd(x, xOffset, incx, trans ? m : n);
+        long yEnd = vectorEnd(y, yOffset, incy, trans ? n : m);
+        return aEnd >= 0 && xEnd >= 0 && yEnd >= 0 && !y.isReadOnly()
+                && apart(y, yOffset, yEnd, a, aOffset, aEnd) && apart(y, yOffset, yEnd, x, xOffset, xEnd);
+    }
+
+    /**
+     * {@return one past the last float a valid {@code rows x cols} matrix touches (its offset when empty), or -1
+     * when the matrix is not valid: ld too small, negative offset, or past the end of the segment}
+     */
+    private static long matrixEnd(MemorySegment s, long offset, int ld, int rows, int cols) {
+        if (ld < Math.max(1, cols) || offset < 0) {
+            return -1;
+        }
+        if (rows == 0 || cols == 0) {
+            return offset;
+        }
+        long extent = (rows - 1L) * ld + cols;  // < 2^62: no overflow
+        if (offset > Long.MAX_VALUE / Float.BYTES - extent || offset + extent > s.byteSize() / Float.BYTES) {
+            return -1;
+        }
+        return offset + extent;
+    }
+
+    /** As {@link #matrixEnd} for a vector of {@code n} floats with a non-zero stride. */
+    private static long vectorEnd(MemorySegment s, long offset, int inc, int n) {
+        if (inc == 0 || offset < 0) {
+            return -1;
+        }
+        if (n == 0) {
+            return offset;
+        }
+        long extent = (n - 1L) * Math.abs((long) inc) + 1;
+        if (offset > Long.MAX_VALUE / Float.BYTES - extent || offset + extent > s.byteSize() / Float.BYTES) {
+            return -1;
+        }
+        return offset + extent;
+    }
+
+    /**
+     * Whether an output and an input (both valid) certainly share no element: different kinds of memory, or
+     * disjoint native address ranges. False (undecided) for overlapping ranges and for two heap segments.
+     */
+    private static boolean apart(MemorySegment out, long outOffset, long outEnd, MemorySegment in, long inOffset,
+                                 long inEnd) {
+        if (outEnd == outOffset || inEnd == inOffset || out.isNative() != in.isNative()) {
+            return true;
+        }
+        if (!out.isNative()) {
+            return false;
+        }
+        long outStart = out.address() + outOffset * Float.BYTES;
+        long inStart = in.address() + inOffset * Float.BYTES;
+        return outStart + (outEnd - outOffset) * Float.BYTES <= inStart
+                || inStart + (inEnd - inOffset) * Float.BYTES <= outStart;
     }
 
     // ---- package-private variants with the operation name in the message. The hot paths only compare numbers

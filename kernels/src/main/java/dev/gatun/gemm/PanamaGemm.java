@@ -10,7 +10,6 @@ import static dev.gatun.gemm.PanamaMicroKernels.VECTOR_BYTES;
 
 import dev.gatun.blas.BlasChecks;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -34,8 +33,8 @@ import java.util.Arrays;
  * scalar gather, several times the cost of the row copies that pack a plain one, a product whose larger operand
  * is the transposed one is computed as {@code C^T = op(B)^T op(A)^T} instead (see {@link #swapOperands}), its
  * tiles stored transposed. Edges: panels are zero-padded to full height and width, and only the valid part of a
- * tile is stored (masked vector stores). beta applies in the first k block only, later blocks add; C is not read
- * when beta is 0 (it may hold NaN garbage).
+ * tile is stored (whole vectors, then scalar; see {@code storeEdgeTile}). beta applies in the first k block only,
+ * later blocks add; C is not read when beta is 0 (it may hold NaN garbage).
  *
  * <p>When op(B) is a plain row-major block of native memory and M is small (a recurrent step: M is the batch),
  * packing B would cost about as much as the multiplication, which reuses each element of B only M times; then the
@@ -58,8 +57,8 @@ final class PanamaGemm implements GemmProvider, GemmKernel {
     private static final class Scratch {
         float[] a = new float[0];                    // packed A block: MC/MR panels of (MR, KCP)
         MemorySegment b = MemorySegment.NULL;        // packed B block: NC/NR panels of (kc, NR), 64-byte aligned
-        // One tile, row-major (MR, NR); 16 rows so a column gather of L lanes stays inside even when MR < L.
-        final float[] tile = new float[16 * NR];
+        // One tile, row-major (MR, NR).
+        final float[] tile = new float[12 * NR];
 
         float[] a(int floats) {
             if (a.length < floats) {
@@ -74,15 +73,6 @@ final class PanamaGemm implements GemmProvider, GemmKernel {
                 b = Arena.ofAuto().allocate(floats * Float.BYTES, 64);
             }
             return b;
-        }
-    }
-
-    /** Gathers a column of a tile: lane r reads row r. */
-    private static final int[] TILE_COLUMN = new int[L];
-
-    static {
-        for (int r = 0; r < L; r++) {
-            TILE_COLUMN[r] = r * NR;
         }
     }
 
@@ -257,52 +247,66 @@ final class PanamaGemm implements GemmProvider, GemmKernel {
     }
 
     /**
-     * {@code C[0:cols, 0:rows] (ldc) = alpha * tile^T + beta * C}: column {@code q} of the tile, gathered, is a
-     * contiguous piece of row {@code q} of C.
+     * {@code C[0:cols, 0:rows] (ldc) = alpha * tile^T + beta * C}: column {@code q} of the tile is a contiguous
+     * piece of row {@code q} of C. Scalar: a tile is at most 12 rows, less than a vector of 16, so a vector version
+     * needs masked gathers, which C2 did not intrinsify here (every vector of the method boxed, and allocating);
+     * the scalar store costs {@code rows * cols} element operations against {@code kc} times as many FMAs.
      */
     private static void storeTileTransposed(float[] tile, int rows, int cols, float alpha, float beta,
                                             MemorySegment c, long cFirst, int ldc) {
-        for (int r0 = 0; r0 < rows; r0 += L) {
-            VectorMask<Float> mask = F.indexInRange(r0, rows);
-            for (int q = 0; q < cols; q++) {
-                long at = (cFirst + (long) q * ldc + r0) * Float.BYTES;
-                FloatVector t = FloatVector.fromArray(F, tile, r0 * NR + q, TILE_COLUMN, 0, mask).mul(alpha);
-                if (beta != 0f) {
-                    t = t.add(FloatVector.fromMemorySegment(F, c, at, ORDER, mask).mul(beta));
-                }
-                t.intoMemorySegment(c, at, ORDER, mask);
+        for (int q = 0; q < cols; q++) {
+            long row = cFirst + (long) q * ldc;
+            for (int r = 0; r < rows; r++) {
+                float v = alpha * tile[r * NR + q];
+                long at = row + r;
+                c.setAtIndex(FLOAT, at, beta == 0f ? v : v + beta * c.getAtIndex(FLOAT, at));
             }
         }
     }
 
-    /** {@code C[0:rows, 0:cols] (ldc) = alpha * tile + beta * C}; C is not read when beta is 0. */
+    /**
+     * {@code C[0:rows, 0:cols] (ldc) = alpha * tile + beta * C}; C is not read when beta is 0. Full tiles are two
+     * vectors per row; an edge tile stores its whole vectors, then the rest scalar (no masks: partial masks were
+     * not always intrinsified by C2, and then every vector of the method was boxed).
+     */
     private static void storeTile(float[] tile, int rows, int cols, float alpha, float beta,
                                   MemorySegment c, long cFirst, int ldc) {
-        VectorMask<Float> m0 = cols >= L ? F.maskAll(true) : F.indexInRange(0, cols);
-        VectorMask<Float> m1 = F.indexInRange(L, cols);
-        boolean second = cols > L;
+        if (cols < NR) {
+            storeEdgeTile(tile, rows, cols, alpha, beta, c, cFirst, ldc);
+            return;
+        }
         for (int i = 0; i < rows; i++) {
             long at = (cFirst + (long) i * ldc) * Float.BYTES;
             FloatVector t0 = FloatVector.fromArray(F, tile, i * NR).mul(alpha);
             FloatVector t1 = FloatVector.fromArray(F, tile, i * NR + L).mul(alpha);
-            if (cols == NR) {
+            if (beta != 0f) {
+                t0 = t0.add(FloatVector.fromMemorySegment(F, c, at, ORDER).mul(beta));
+                t1 = t1.add(FloatVector.fromMemorySegment(F, c, at + VECTOR_BYTES, ORDER).mul(beta));
+            }
+            t0.intoMemorySegment(c, at, ORDER);
+            t1.intoMemorySegment(c, at + VECTOR_BYTES, ORDER);
+        }
+    }
+
+    /** {@link #storeTile} for {@code cols < NR}. */
+    private static void storeEdgeTile(float[] tile, int rows, int cols, float alpha, float beta,
+                                      MemorySegment c, long cFirst, int ldc) {
+        for (int i = 0; i < rows; i++) {
+            long row = cFirst + (long) i * ldc;
+            int j = 0;
+            if (cols >= L) {
+                long at = row * Float.BYTES;
+                FloatVector t0 = FloatVector.fromArray(F, tile, i * NR).mul(alpha);
                 if (beta != 0f) {
                     t0 = t0.add(FloatVector.fromMemorySegment(F, c, at, ORDER).mul(beta));
-                    t1 = t1.add(FloatVector.fromMemorySegment(F, c, at + VECTOR_BYTES, ORDER).mul(beta));
                 }
                 t0.intoMemorySegment(c, at, ORDER);
-                t1.intoMemorySegment(c, at + VECTOR_BYTES, ORDER);
-            } else {
-                if (beta != 0f) {
-                    t0 = t0.add(FloatVector.fromMemorySegment(F, c, at, ORDER, m0).mul(beta));
-                }
-                t0.intoMemorySegment(c, at, ORDER, m0);
-                if (second) {
-                    if (beta != 0f) {
-                        t1 = t1.add(FloatVector.fromMemorySegment(F, c, at + VECTOR_BYTES, ORDER, m1).mul(beta));
-                    }
-                    t1.intoMemorySegment(c, at + VECTOR_BYTES, ORDER, m1);
-                }
+                j = L;
+            }
+            for (; j < cols; j++) {
+                float v = alpha * tile[i * NR + j];
+                long at = row + j;
+                c.setAtIndex(FLOAT, at, beta == 0f ? v : v + beta * c.getAtIndex(FLOAT, at));
             }
         }
     }
@@ -371,10 +375,8 @@ final class PanamaGemm implements GemmProvider, GemmKernel {
         for (; j + L <= n; j += L) {
             FloatVector.fromMemorySegment(F, src, from + (long) j * Float.BYTES, ORDER).intoArray(dst, to + j);
         }
-        if (j < n) {
-            VectorMask<Float> mask = F.indexInRange(j, n);
-            FloatVector.fromMemorySegment(F, src, from + (long) j * Float.BYTES, ORDER, mask)
-                    .intoArray(dst, to + j, mask);
+        for (; j < n; j++) {  // scalar tail: see storeEdgeTile
+            dst[to + j] = src.get(FLOAT, from + (long) j * Float.BYTES);
         }
     }
 
@@ -387,12 +389,19 @@ final class PanamaGemm implements GemmProvider, GemmKernel {
                 FloatVector.fromMemorySegment(F, src, from + VECTOR_BYTES, ORDER)
                         .intoMemorySegment(dst, to + VECTOR_BYTES, ORDER);
             }
-        } else {
-            VectorMask<Float> m0 = F.indexInRange(0, cols), m1 = F.indexInRange(L, cols);
+        } else {  // an edge panel: whole vectors, then scalar, then zeros (see storeEdgeTile)
             for (int p = 0; p < rows; p++, from += srcStride, to += NR * Float.BYTES) {
-                FloatVector.fromMemorySegment(F, src, from, ORDER, m0).intoMemorySegment(dst, to, ORDER);
-                FloatVector.fromMemorySegment(F, src, from + VECTOR_BYTES, ORDER, m1)
-                        .intoMemorySegment(dst, to + VECTOR_BYTES, ORDER);
+                int j = 0;
+                if (cols >= L) {
+                    FloatVector.fromMemorySegment(F, src, from, ORDER).intoMemorySegment(dst, to, ORDER);
+                    j = L;
+                }
+                for (; j < cols; j++) {
+                    dst.set(FLOAT, to + (long) j * Float.BYTES, src.get(FLOAT, from + (long) j * Float.BYTES));
+                }
+                for (; j < NR; j++) {
+                    dst.set(FLOAT, to + (long) j * Float.BYTES, 0f);
+                }
             }
         }
     }

@@ -90,7 +90,6 @@ final class PanamaClassicGruCell {
                                   MemorySegment dPre, long dPreOff, MemorySegment dhPrev, long dhPrevOff) {
         long gh = 3L * hidden;
         int bound = S.loopBound(hidden);
-        FloatVector one = FloatVector.broadcast(S, 1f);
         for (int b = 0; b < batch; b++) {
             long dhr = dhOff + (long) b * hidden;       // (H) rows
             long dhq = dhPrevOff + (long) b * hidden;
@@ -99,6 +98,7 @@ final class PanamaClassicGruCell {
             long dp = dPreOff + b * gh;
             int j = 0;
             for (; j < bound; j += S.length()) {
+                FloatVector one = FloatVector.broadcast(S, 1f);   // here, not hoisted: see PanamaLstmCell
                 FloatVector z = load(save, s + hidden + j);
                 FloatVector n = load(save, s + 2 * hidden + j);
                 FloatVector dht = load(dh, dhr + j);
@@ -119,7 +119,6 @@ final class PanamaClassicGruCell {
                               MemorySegment dPre, long dPreOff, MemorySegment dhPrev, long dhPrevOff) {
         long gh = 3L * hidden;
         int bound = S.loopBound(hidden);
-        FloatVector one = FloatVector.broadcast(S, 1f);
         for (int b = 0; b < batch; b++) {
             long dr = drhOff + (long) b * hidden;       // (H) rows
             long dhq = dhPrevOff + (long) b * hidden;
@@ -128,6 +127,7 @@ final class PanamaClassicGruCell {
             long dp = dPreOff + b * gh;
             int j = 0;
             for (; j < bound; j += S.length()) {
+                FloatVector one = FloatVector.broadcast(S, 1f);   // here, not hoisted: see PanamaLstmCell
                 FloatVector r = load(save, s + j);
                 FloatVector d = load(drh, dr + j);
                 store(d.mul(load(hPrev, hq + j)).mul(r).mul(one.sub(r)), dPre, dp + j);   // term 3

@@ -72,7 +72,6 @@ final class PanamaGruCell {
         long gh = 3L * hidden;
         long sw = 4L * hidden;
         int bound = S.loopBound(hidden);
-        FloatVector one = FloatVector.broadcast(S, 1f);
         for (int b = 0; b < batch; b++) {
             long dhr = dhOff + (long) b * hidden;       // (H) rows
             long dhq = dhPrevOff + (long) b * hidden;
@@ -82,6 +81,7 @@ final class PanamaGruCell {
             long dhp = dhPreOff + b * gh;
             int j = 0;
             for (; j < bound; j += S.length()) {
+                FloatVector one = FloatVector.broadcast(S, 1f);   // here, not hoisted: see PanamaLstmCell
                 FloatVector r = load(save, s + j);
                 FloatVector z = load(save, s + hidden + j);
                 FloatVector n = load(save, s + 2 * hidden + j);
