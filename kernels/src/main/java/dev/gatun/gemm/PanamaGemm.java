@@ -144,6 +144,49 @@ final class PanamaGemm implements GemmProvider, GemmKernel {
         }
     }
 
+    /** {@return floats of the packed form of a row-major {@code m x k} matrix (see {@link #packRows})} */
+    long packedFloats(int m, int k) {
+        return (long) roundUp(m, mr) * KCP * ((k + KC - 1) / KC);
+    }
+
+    /**
+     * Packs W ({@code m x k}, row-major, row stride {@code ldw}) as the A panels of every k block, once for many
+     * {@link #multiplyPacked} calls: block {@code q} (depth {@code q * KC} on) at {@code packed[q * roundUp(m, mr) *
+     * KCP]}, laid out as {@link #packA} lays out one block. Arguments checked by the caller.
+     */
+    void packRows(MemorySegment w, long wOffset, int ldw, int m, int k, float[] packed) {
+        int block = roundUp(m, mr) * KCP;
+        for (int pc = 0, q = 0; pc < k; pc += KC, q++) {
+            packA(false, w, wOffset, ldw, 0, m, pc, Math.min(KC, k - pc), packed, q * block);
+        }
+    }
+
+    /**
+     * {@code Y (n x m) = X (n x k) W^T + beta * Y} with W packed by {@link #packRows}: computed as
+     * {@code Y^T = W X^T}, so only X (small: n is a batch) is packed per call, and the tiles are stored transposed.
+     * Y is not read when beta is 0. Arguments checked by the caller; {@code m, n, k > 0}.
+     */
+    void multiplyPacked(float[] packed, int m, int k, int n, MemorySegment x, long xOffset, int ldx, float beta,
+                        MemorySegment y, long yOffset, int ldy) {
+        Scratch s = SCRATCH.get();
+        MemorySegment bp = s.b((long) Math.min(KC, k) * roundUp(Math.min(NC, n), NR));
+        float[] tile = s.tile;
+        int block = roundUp(m, mr) * KCP;
+        for (int jc = 0; jc < n; jc += NC) {
+            int nc = Math.min(NC, n - jc);
+            for (int pc = 0, q = 0; pc < k; pc += KC, q++) {
+                int kc = Math.min(KC, k - pc);
+                packB(true, x, xOffset, ldx, pc, kc, jc, nc, bp);   // op(B) = X^T
+                float betaHere = pc == 0 ? beta : 1f;
+                for (int jr = 0; jr < nc; jr += NR) {
+                    // Element (i, j) of Y^T at y[yOffset + (jc + jr + j) * ldy + i].
+                    tilesOfPanel(m, kc, packed, q * block, bp, (long) (jr / NR) * kc * NR * Float.BYTES, tile,
+                            Math.min(NR, nc - jr), 1f, betaHere, y, yOffset + (long) (jc + jr) * ldy, 1, ldy);
+                }
+            }
+        }
+    }
+
     /**
      * Whether to compute {@code C^T = op(B)^T op(A)^T} instead. Packing a transposed operand is a scalar gather
      * (about 8x the cost of the row copies that pack a plain one), and the swap turns each operand's transpose
@@ -185,12 +228,12 @@ final class PanamaGemm implements GemmProvider, GemmKernel {
                 float betaHere = pc == 0 ? beta : 1f;  // later k blocks add to what the first one wrote
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
-                    packA(transA, a, aOffset, lda, ic, mc, pc, kc, ap);
+                    packA(transA, a, aOffset, lda, ic, mc, pc, kc, ap, 0);
                     for (int jr = 0; jr < nc; jr += NR) {
                         int cols = Math.min(NR, nc - jr);
                         long cFirst = cOffset + (long) ic * cRow + (long) (jc + jr) * cCol;
                         if (!directB) {
-                            tilesOfPanel(mc, kc, ap, bp, (long) (jr / NR) * kc * NR * Float.BYTES, tile, cols,
+                            tilesOfPanel(mc, kc, ap, 0, bp, (long) (jr / NR) * kc * NR * Float.BYTES, tile, cols,
                                     alpha, betaHere, c, cFirst, cRow, cCol);
                         } else if (cols == NR) {
                             long first = (bOffset + (long) pc * ldb + jc + jr) * Float.BYTES;
@@ -201,7 +244,7 @@ final class PanamaGemm implements GemmProvider, GemmKernel {
                             MemorySegment narrow = s.b((long) kc * NR);
                             copyRows(b, (bOffset + (long) pc * ldb + jc + jr) * Float.BYTES,
                                     (long) ldb * Float.BYTES, kc, cols, narrow, 0);
-                            tilesOfPanel(mc, kc, ap, narrow, 0, tile, cols, alpha, betaHere, c, cFirst, cRow, cCol);
+                            tilesOfPanel(mc, kc, ap, 0, narrow, 0, tile, cols, alpha, betaHere, c, cFirst, cRow, cCol);
                         }
                     }
                 }
@@ -210,10 +253,10 @@ final class PanamaGemm implements GemmProvider, GemmKernel {
     }
 
     /** All tiles of one packed B panel: {@code C[0:mc, 0:cols] = alpha * Ablock * Bpanel + beta * C}. */
-    private void tilesOfPanel(int mc, int kc, float[] ap, MemorySegment bp, long bPanel, float[] tile, int cols,
-                              float alpha, float beta, MemorySegment c, long cFirst, int cRow, int cCol) {
+    private void tilesOfPanel(int mc, int kc, float[] ap, int aBase, MemorySegment bp, long bPanel, float[] tile,
+                              int cols, float alpha, float beta, MemorySegment c, long cFirst, int cRow, int cCol) {
         for (int ir = 0; ir < mc; ir += mr) {
-            int aPanel = ir * KCP;  // panel ir / mr starts at (ir / mr) * mr * KCP
+            int aPanel = aBase + ir * KCP;  // panel ir / mr starts at (ir / mr) * mr * KCP
             if (mr == 12) {
                 PanamaMicroKernels.tile12(kc, ap, aPanel, bp, bPanel, NR * Float.BYTES, tile);
             } else {
@@ -313,13 +356,13 @@ final class PanamaGemm implements GemmProvider, GemmKernel {
 
     /**
      * Packs {@code op(A)[ic:ic+mc, pc:pc+kc]} into panels of {@code mr} rows: element {@code (r, p)} of panel
-     * {@code q} at {@code ap[q * mr * KCP + r * KCP + p]}; rows past {@code mc} are zero.
+     * {@code q} at {@code ap[at + q * mr * KCP + r * KCP + p]}; rows past {@code mc} are zero.
      */
     private void packA(boolean transA, MemorySegment a, long aOffset, int lda, int ic, int mc, int pc, int kc,
-                       float[] ap) {
+                       float[] ap, int at) {
         for (int ir = 0; ir < mc; ir += mr) {
             int rows = Math.min(mr, mc - ir);
-            int panel = ir * KCP;
+            int panel = at + ir * KCP;
             if (transA) {  // A stored (k, m): op(A)[i, p] = A[p, i]; read along i, write along p
                 for (int p = 0; p < kc; p++) {
                     long src = aOffset + (long) (pc + p) * lda + ic + ir;

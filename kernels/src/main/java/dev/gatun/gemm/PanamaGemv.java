@@ -72,6 +72,14 @@ final class PanamaGemv {
 
     /** {@code ys (m,) = A (m, n) xs (n,)}. */
     private static void plain(int m, int n, MemorySegment a, long aOffset, int lda, float[] xs, float[] ys) {
+        if (n < L) {
+            // Rows shorter than a vector: all scalar. The vector code would only add zero accumulators whose loops
+            // never run, which is what C2 has been seen to box (see PanamaLstmCell on hoisted vector constants).
+            for (int i = 0; i < m; i++) {
+                ys[i] = rowTail(0, n, a, (aOffset + (long) i * lda) * Float.BYTES, xs);
+            }
+            return;
+        }
         int i = 0;
         for (; i + 4 <= m; i += 4) {
             fourRows(n, a, (aOffset + (long) i * lda) * Float.BYTES, (long) lda * Float.BYTES, xs, ys, i);
