@@ -10,7 +10,6 @@ import static dev.gatun.gemm.PanamaMicroKernels.VECTOR_BYTES;
 
 import dev.gatun.blas.BlasChecks;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -34,8 +33,8 @@ import java.util.Arrays;
  * scalar gather, several times the cost of the row copies that pack a plain one, a product whose larger operand
  * is the transposed one is computed as {@code C^T = op(B)^T op(A)^T} instead (see {@link #swapOperands}), its
  * tiles stored transposed. Edges: panels are zero-padded to full height and width, and only the valid part of a
- * tile is stored (masked vector stores). beta applies in the first k block only, later blocks add; C is not read
- * when beta is 0 (it may hold NaN garbage).
+ * tile is stored (whole vectors, then scalar; see {@code storeEdgeTile}). beta applies in the first k block only,
+ * later blocks add; C is not read when beta is 0 (it may hold NaN garbage).
  *
  * <p>When op(B) is a plain row-major block of native memory and M is small (a recurrent step: M is the batch),
  * packing B would cost about as much as the multiplication, which reuses each element of B only M times; then the
@@ -58,8 +57,8 @@ final class PanamaGemm implements GemmProvider, GemmKernel {
     private static final class Scratch {
         float[] a = new float[0];                    // packed A block: MC/MR panels of (MR, KCP)
         MemorySegment b = MemorySegment.NULL;        // packed B block: NC/NR panels of (kc, NR), 64-byte aligned
-        // One tile, row-major (MR, NR); 16 rows so a column gather of L lanes stays inside even when MR < L.
-        final float[] tile = new float[16 * NR];
+        // One tile, row-major (MR, NR).
+        final float[] tile = new float[12 * NR];
 
         float[] a(int floats) {
             if (a.length < floats) {
@@ -74,15 +73,6 @@ final class PanamaGemm implements GemmProvider, GemmKernel {
                 b = Arena.ofAuto().allocate(floats * Float.BYTES, 64);
             }
             return b;
-        }
-    }
-
-    /** Gathers a column of a tile: lane r reads row r. */
-    private static final int[] TILE_COLUMN = new int[L];
-
-    static {
-        for (int r = 0; r < L; r++) {
-            TILE_COLUMN[r] = r * NR;
         }
     }
 
@@ -154,6 +144,49 @@ final class PanamaGemm implements GemmProvider, GemmKernel {
         }
     }
 
+    /** {@return floats of the packed form of a row-major {@code m x k} matrix (see {@link #packRows})} */
+    long packedFloats(int m, int k) {
+        return (long) roundUp(m, mr) * KCP * ((k + KC - 1) / KC);
+    }
+
+    /**
+     * Packs W ({@code m x k}, row-major, row stride {@code ldw}) as the A panels of every k block, once for many
+     * {@link #multiplyPacked} calls: block {@code q} (depth {@code q * KC} on) at {@code packed[q * roundUp(m, mr) *
+     * KCP]}, laid out as {@link #packA} lays out one block. Arguments checked by the caller.
+     */
+    void packRows(MemorySegment w, long wOffset, int ldw, int m, int k, float[] packed) {
+        int block = roundUp(m, mr) * KCP;
+        for (int pc = 0, q = 0; pc < k; pc += KC, q++) {
+            packA(false, w, wOffset, ldw, 0, m, pc, Math.min(KC, k - pc), packed, q * block);
+        }
+    }
+
+    /**
+     * {@code Y (n x m) = X (n x k) W^T + beta * Y} with W packed by {@link #packRows}: computed as
+     * {@code Y^T = W X^T}, so only X (small: n is a batch) is packed per call, and the tiles are stored transposed.
+     * Y is not read when beta is 0. Arguments checked by the caller; {@code m, n, k > 0}.
+     */
+    void multiplyPacked(float[] packed, int m, int k, int n, MemorySegment x, long xOffset, int ldx, float beta,
+                        MemorySegment y, long yOffset, int ldy) {
+        Scratch s = SCRATCH.get();
+        MemorySegment bp = s.b((long) Math.min(KC, k) * roundUp(Math.min(NC, n), NR));
+        float[] tile = s.tile;
+        int block = roundUp(m, mr) * KCP;
+        for (int jc = 0; jc < n; jc += NC) {
+            int nc = Math.min(NC, n - jc);
+            for (int pc = 0, q = 0; pc < k; pc += KC, q++) {
+                int kc = Math.min(KC, k - pc);
+                packB(true, x, xOffset, ldx, pc, kc, jc, nc, bp);   // op(B) = X^T
+                float betaHere = pc == 0 ? beta : 1f;
+                for (int jr = 0; jr < nc; jr += NR) {
+                    // Element (i, j) of Y^T at y[yOffset + (jc + jr + j) * ldy + i].
+                    tilesOfPanel(m, kc, packed, q * block, bp, (long) (jr / NR) * kc * NR * Float.BYTES, tile,
+                            Math.min(NR, nc - jr), 1f, betaHere, y, yOffset + (long) (jc + jr) * ldy, 1, ldy);
+                }
+            }
+        }
+    }
+
     /**
      * Whether to compute {@code C^T = op(B)^T op(A)^T} instead. Packing a transposed operand is a scalar gather
      * (about 8x the cost of the row copies that pack a plain one), and the swap turns each operand's transpose
@@ -195,12 +228,12 @@ final class PanamaGemm implements GemmProvider, GemmKernel {
                 float betaHere = pc == 0 ? beta : 1f;  // later k blocks add to what the first one wrote
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
-                    packA(transA, a, aOffset, lda, ic, mc, pc, kc, ap);
+                    packA(transA, a, aOffset, lda, ic, mc, pc, kc, ap, 0);
                     for (int jr = 0; jr < nc; jr += NR) {
                         int cols = Math.min(NR, nc - jr);
                         long cFirst = cOffset + (long) ic * cRow + (long) (jc + jr) * cCol;
                         if (!directB) {
-                            tilesOfPanel(mc, kc, ap, bp, (long) (jr / NR) * kc * NR * Float.BYTES, tile, cols,
+                            tilesOfPanel(mc, kc, ap, 0, bp, (long) (jr / NR) * kc * NR * Float.BYTES, tile, cols,
                                     alpha, betaHere, c, cFirst, cRow, cCol);
                         } else if (cols == NR) {
                             long first = (bOffset + (long) pc * ldb + jc + jr) * Float.BYTES;
@@ -211,7 +244,7 @@ final class PanamaGemm implements GemmProvider, GemmKernel {
                             MemorySegment narrow = s.b((long) kc * NR);
                             copyRows(b, (bOffset + (long) pc * ldb + jc + jr) * Float.BYTES,
                                     (long) ldb * Float.BYTES, kc, cols, narrow, 0);
-                            tilesOfPanel(mc, kc, ap, narrow, 0, tile, cols, alpha, betaHere, c, cFirst, cRow, cCol);
+                            tilesOfPanel(mc, kc, ap, 0, narrow, 0, tile, cols, alpha, betaHere, c, cFirst, cRow, cCol);
                         }
                     }
                 }
@@ -220,10 +253,10 @@ final class PanamaGemm implements GemmProvider, GemmKernel {
     }
 
     /** All tiles of one packed B panel: {@code C[0:mc, 0:cols] = alpha * Ablock * Bpanel + beta * C}. */
-    private void tilesOfPanel(int mc, int kc, float[] ap, MemorySegment bp, long bPanel, float[] tile, int cols,
-                              float alpha, float beta, MemorySegment c, long cFirst, int cRow, int cCol) {
+    private void tilesOfPanel(int mc, int kc, float[] ap, int aBase, MemorySegment bp, long bPanel, float[] tile,
+                              int cols, float alpha, float beta, MemorySegment c, long cFirst, int cRow, int cCol) {
         for (int ir = 0; ir < mc; ir += mr) {
-            int aPanel = ir * KCP;  // panel ir / mr starts at (ir / mr) * mr * KCP
+            int aPanel = aBase + ir * KCP;  // panel ir / mr starts at (ir / mr) * mr * KCP
             if (mr == 12) {
                 PanamaMicroKernels.tile12(kc, ap, aPanel, bp, bPanel, NR * Float.BYTES, tile);
             } else {
@@ -257,65 +290,79 @@ final class PanamaGemm implements GemmProvider, GemmKernel {
     }
 
     /**
-     * {@code C[0:cols, 0:rows] (ldc) = alpha * tile^T + beta * C}: column {@code q} of the tile, gathered, is a
-     * contiguous piece of row {@code q} of C.
+     * {@code C[0:cols, 0:rows] (ldc) = alpha * tile^T + beta * C}: column {@code q} of the tile is a contiguous
+     * piece of row {@code q} of C. Scalar: a tile is at most 12 rows, less than a vector of 16, so a vector version
+     * needs masked gathers, which C2 did not intrinsify here (every vector of the method boxed, and allocating);
+     * the scalar store costs {@code rows * cols} element operations against {@code kc} times as many FMAs.
      */
     private static void storeTileTransposed(float[] tile, int rows, int cols, float alpha, float beta,
                                             MemorySegment c, long cFirst, int ldc) {
-        for (int r0 = 0; r0 < rows; r0 += L) {
-            VectorMask<Float> mask = F.indexInRange(r0, rows);
-            for (int q = 0; q < cols; q++) {
-                long at = (cFirst + (long) q * ldc + r0) * Float.BYTES;
-                FloatVector t = FloatVector.fromArray(F, tile, r0 * NR + q, TILE_COLUMN, 0, mask).mul(alpha);
-                if (beta != 0f) {
-                    t = t.add(FloatVector.fromMemorySegment(F, c, at, ORDER, mask).mul(beta));
-                }
-                t.intoMemorySegment(c, at, ORDER, mask);
+        for (int q = 0; q < cols; q++) {
+            long row = cFirst + (long) q * ldc;
+            for (int r = 0; r < rows; r++) {
+                float v = alpha * tile[r * NR + q];
+                long at = row + r;
+                c.setAtIndex(FLOAT, at, beta == 0f ? v : v + beta * c.getAtIndex(FLOAT, at));
             }
         }
     }
 
-    /** {@code C[0:rows, 0:cols] (ldc) = alpha * tile + beta * C}; C is not read when beta is 0. */
+    /**
+     * {@code C[0:rows, 0:cols] (ldc) = alpha * tile + beta * C}; C is not read when beta is 0. Full tiles are two
+     * vectors per row; an edge tile stores its whole vectors, then the rest scalar (no masks: partial masks were
+     * not always intrinsified by C2, and then every vector of the method was boxed).
+     */
     private static void storeTile(float[] tile, int rows, int cols, float alpha, float beta,
                                   MemorySegment c, long cFirst, int ldc) {
-        VectorMask<Float> m0 = cols >= L ? F.maskAll(true) : F.indexInRange(0, cols);
-        VectorMask<Float> m1 = F.indexInRange(L, cols);
-        boolean second = cols > L;
+        if (cols < NR) {
+            storeEdgeTile(tile, rows, cols, alpha, beta, c, cFirst, ldc);
+            return;
+        }
         for (int i = 0; i < rows; i++) {
             long at = (cFirst + (long) i * ldc) * Float.BYTES;
             FloatVector t0 = FloatVector.fromArray(F, tile, i * NR).mul(alpha);
             FloatVector t1 = FloatVector.fromArray(F, tile, i * NR + L).mul(alpha);
-            if (cols == NR) {
+            if (beta != 0f) {
+                t0 = t0.add(FloatVector.fromMemorySegment(F, c, at, ORDER).mul(beta));
+                t1 = t1.add(FloatVector.fromMemorySegment(F, c, at + VECTOR_BYTES, ORDER).mul(beta));
+            }
+            t0.intoMemorySegment(c, at, ORDER);
+            t1.intoMemorySegment(c, at + VECTOR_BYTES, ORDER);
+        }
+    }
+
+    /** {@link #storeTile} for {@code cols < NR}. */
+    private static void storeEdgeTile(float[] tile, int rows, int cols, float alpha, float beta,
+                                      MemorySegment c, long cFirst, int ldc) {
+        for (int i = 0; i < rows; i++) {
+            long row = cFirst + (long) i * ldc;
+            int j = 0;
+            if (cols >= L) {
+                long at = row * Float.BYTES;
+                FloatVector t0 = FloatVector.fromArray(F, tile, i * NR).mul(alpha);
                 if (beta != 0f) {
                     t0 = t0.add(FloatVector.fromMemorySegment(F, c, at, ORDER).mul(beta));
-                    t1 = t1.add(FloatVector.fromMemorySegment(F, c, at + VECTOR_BYTES, ORDER).mul(beta));
                 }
                 t0.intoMemorySegment(c, at, ORDER);
-                t1.intoMemorySegment(c, at + VECTOR_BYTES, ORDER);
-            } else {
-                if (beta != 0f) {
-                    t0 = t0.add(FloatVector.fromMemorySegment(F, c, at, ORDER, m0).mul(beta));
-                }
-                t0.intoMemorySegment(c, at, ORDER, m0);
-                if (second) {
-                    if (beta != 0f) {
-                        t1 = t1.add(FloatVector.fromMemorySegment(F, c, at + VECTOR_BYTES, ORDER, m1).mul(beta));
-                    }
-                    t1.intoMemorySegment(c, at + VECTOR_BYTES, ORDER, m1);
-                }
+                j = L;
+            }
+            for (; j < cols; j++) {
+                float v = alpha * tile[i * NR + j];
+                long at = row + j;
+                c.setAtIndex(FLOAT, at, beta == 0f ? v : v + beta * c.getAtIndex(FLOAT, at));
             }
         }
     }
 
     /**
      * Packs {@code op(A)[ic:ic+mc, pc:pc+kc]} into panels of {@code mr} rows: element {@code (r, p)} of panel
-     * {@code q} at {@code ap[q * mr * KCP + r * KCP + p]}; rows past {@code mc} are zero.
+     * {@code q} at {@code ap[at + q * mr * KCP + r * KCP + p]}; rows past {@code mc} are zero.
      */
     private void packA(boolean transA, MemorySegment a, long aOffset, int lda, int ic, int mc, int pc, int kc,
-                       float[] ap) {
+                       float[] ap, int at) {
         for (int ir = 0; ir < mc; ir += mr) {
             int rows = Math.min(mr, mc - ir);
-            int panel = ir * KCP;
+            int panel = at + ir * KCP;
             if (transA) {  // A stored (k, m): op(A)[i, p] = A[p, i]; read along i, write along p
                 for (int p = 0; p < kc; p++) {
                     long src = aOffset + (long) (pc + p) * lda + ic + ir;
@@ -371,10 +418,8 @@ final class PanamaGemm implements GemmProvider, GemmKernel {
         for (; j + L <= n; j += L) {
             FloatVector.fromMemorySegment(F, src, from + (long) j * Float.BYTES, ORDER).intoArray(dst, to + j);
         }
-        if (j < n) {
-            VectorMask<Float> mask = F.indexInRange(j, n);
-            FloatVector.fromMemorySegment(F, src, from + (long) j * Float.BYTES, ORDER, mask)
-                    .intoArray(dst, to + j, mask);
+        for (; j < n; j++) {  // scalar tail: see storeEdgeTile
+            dst[to + j] = src.get(FLOAT, from + (long) j * Float.BYTES);
         }
     }
 
@@ -387,12 +432,19 @@ final class PanamaGemm implements GemmProvider, GemmKernel {
                 FloatVector.fromMemorySegment(F, src, from + VECTOR_BYTES, ORDER)
                         .intoMemorySegment(dst, to + VECTOR_BYTES, ORDER);
             }
-        } else {
-            VectorMask<Float> m0 = F.indexInRange(0, cols), m1 = F.indexInRange(L, cols);
+        } else {  // an edge panel: whole vectors, then scalar, then zeros (see storeEdgeTile)
             for (int p = 0; p < rows; p++, from += srcStride, to += NR * Float.BYTES) {
-                FloatVector.fromMemorySegment(F, src, from, ORDER, m0).intoMemorySegment(dst, to, ORDER);
-                FloatVector.fromMemorySegment(F, src, from + VECTOR_BYTES, ORDER, m1)
-                        .intoMemorySegment(dst, to + VECTOR_BYTES, ORDER);
+                int j = 0;
+                if (cols >= L) {
+                    FloatVector.fromMemorySegment(F, src, from, ORDER).intoMemorySegment(dst, to, ORDER);
+                    j = L;
+                }
+                for (; j < cols; j++) {
+                    dst.set(FLOAT, to + (long) j * Float.BYTES, src.get(FLOAT, from + (long) j * Float.BYTES));
+                }
+                for (; j < NR; j++) {
+                    dst.set(FLOAT, to + (long) j * Float.BYTES, 0f);
+                }
             }
         }
     }

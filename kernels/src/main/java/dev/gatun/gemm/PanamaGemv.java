@@ -6,7 +6,6 @@ import static dev.gatun.gemm.PanamaMicroKernels.ORDER;
 import static dev.gatun.gemm.PanamaMicroKernels.VECTOR_BYTES;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
 import java.lang.foreign.MemorySegment;
@@ -17,9 +16,10 @@ import java.lang.foreign.ValueLayout;
  * full vectors, with enough independent accumulators to keep several loads in flight:
  * <ul>
  *   <li>{@code y = A x}: four rows at a time, two accumulators per row (8 FMA chains), x loaded once for the four
- *   rows, then one reduction per row;</li>
+ *   rows, then one reduction per row and a scalar tail of fewer than one vector;</li>
  *   <li>{@code y = A^T x}: a block of eight (then four, then one) vectors of columns held in registers while every
- *   row of A goes by (one broadcast of x_i, eight FMAs), so y is written once and no reduction is needed.</li>
+ *   row of A goes by (one broadcast of x_i, eight FMAs), so y is written once and no reduction is needed; the
+ *   last fewer-than-one-vector columns are scalar dot products.</li>
  * </ul>
  * x is first gathered into a per-thread contiguous array (O(n), any stride); results go to a per-thread array and
  * are then stored with alpha and beta (y not read when beta is 0).
@@ -72,6 +72,14 @@ final class PanamaGemv {
 
     /** {@code ys (m,) = A (m, n) xs (n,)}. */
     private static void plain(int m, int n, MemorySegment a, long aOffset, int lda, float[] xs, float[] ys) {
+        if (n < L) {
+            // Rows shorter than a vector: all scalar. The vector code would only add zero accumulators whose loops
+            // never run, which is what C2 has been seen to box (see PanamaLstmCell on hoisted vector constants).
+            for (int i = 0; i < m; i++) {
+                ys[i] = rowTail(0, n, a, (aOffset + (long) i * lda) * Float.BYTES, xs);
+            }
+            return;
+        }
         int i = 0;
         for (; i + 4 <= m; i += 4) {
             fourRows(n, a, (aOffset + (long) i * lda) * Float.BYTES, (long) lda * Float.BYTES, xs, ys, i);
@@ -98,19 +106,32 @@ final class PanamaGemv {
             t2 = FloatVector.fromMemorySegment(F, a, r2 + o + VECTOR_BYTES, ORDER).fma(xw, t2);
             t3 = FloatVector.fromMemorySegment(F, a, r3 + o + VECTOR_BYTES, ORDER).fma(xw, t3);
         }
-        for (; j < n; j += L) {  // the last vector masked: no scalar tail
-            VectorMask<Float> mask = F.indexInRange(j, n);
+        if (j + L <= n) {
             long o = (long) j * Float.BYTES;
-            FloatVector xv = FloatVector.fromArray(F, xs, j, mask);
-            s0 = FloatVector.fromMemorySegment(F, a, r0 + o, ORDER, mask).fma(xv, s0);
-            s1 = FloatVector.fromMemorySegment(F, a, r1 + o, ORDER, mask).fma(xv, s1);
-            s2 = FloatVector.fromMemorySegment(F, a, r2 + o, ORDER, mask).fma(xv, s2);
-            s3 = FloatVector.fromMemorySegment(F, a, r3 + o, ORDER, mask).fma(xv, s3);
+            FloatVector xv = FloatVector.fromArray(F, xs, j);
+            s0 = FloatVector.fromMemorySegment(F, a, r0 + o, ORDER).fma(xv, s0);
+            s1 = FloatVector.fromMemorySegment(F, a, r1 + o, ORDER).fma(xv, s1);
+            s2 = FloatVector.fromMemorySegment(F, a, r2 + o, ORDER).fma(xv, s2);
+            s3 = FloatVector.fromMemorySegment(F, a, r3 + o, ORDER).fma(xv, s3);
+            j += L;
         }
-        ys[i] = s0.add(t0).reduceLanes(VectorOperators.ADD);
-        ys[i + 1] = s1.add(t1).reduceLanes(VectorOperators.ADD);
-        ys[i + 2] = s2.add(t2).reduceLanes(VectorOperators.ADD);
-        ys[i + 3] = s3.add(t3).reduceLanes(VectorOperators.ADD);
+        ys[i] = s0.add(t0).reduceLanes(VectorOperators.ADD) + rowTail(j, n, a, r0, xs);
+        ys[i + 1] = s1.add(t1).reduceLanes(VectorOperators.ADD) + rowTail(j, n, a, r1, xs);
+        ys[i + 2] = s2.add(t2).reduceLanes(VectorOperators.ADD) + rowTail(j, n, a, r2, xs);
+        ys[i + 3] = s3.add(t3).reduceLanes(VectorOperators.ADD) + rowTail(j, n, a, r3, xs);
+    }
+
+    /**
+     * The last {@code n - j < L} products of a row, scalar. A masked vector tail would be shorter to write, but C2
+     * does not always intrinsify partial-mask loads (seen on AVX-512 with n = 12 < L: every masked load, and with it
+     * every vector of the method, boxed; 380 bytes per row of A), and this tail is at most L - 1 FMAs.
+     */
+    private static float rowTail(int j, int n, MemorySegment a, long r0, float[] xs) {
+        float sum = 0f;
+        for (; j < n; j++) {
+            sum = Math.fma(a.get(FLOAT, r0 + (long) j * Float.BYTES), xs[j], sum);
+        }
+        return sum;
     }
 
     /** One row of A, from byte {@code r0}, times xs. */
@@ -123,12 +144,12 @@ final class PanamaGemv {
             t0 = FloatVector.fromMemorySegment(F, a, r0 + o + VECTOR_BYTES, ORDER)
                     .fma(FloatVector.fromArray(F, xs, j + L), t0);
         }
-        for (; j < n; j += L) {
-            VectorMask<Float> mask = F.indexInRange(j, n);
-            s0 = FloatVector.fromMemorySegment(F, a, r0 + (long) j * Float.BYTES, ORDER, mask)
-                    .fma(FloatVector.fromArray(F, xs, j, mask), s0);
+        if (j + L <= n) {
+            s0 = FloatVector.fromMemorySegment(F, a, r0 + (long) j * Float.BYTES, ORDER)
+                    .fma(FloatVector.fromArray(F, xs, j), s0);
+            j += L;
         }
-        return s0.add(t0).reduceLanes(VectorOperators.ADD);
+        return s0.add(t0).reduceLanes(VectorOperators.ADD) + rowTail(j, n, a, r0, xs);
     }
 
     /** {@code ys (n,) = A^T xs} with A (m, n), xs (m,): blocks of 8, then 4, then 1 vector of columns. */
@@ -142,9 +163,21 @@ final class PanamaGemv {
             fourColumns(m, a, (aOffset + j) * Float.BYTES, rowBytes, xs, ys, j);
             j += 4 * L;
         }
-        for (; j < n; j += L) {
-            oneColumn(m, a, (aOffset + j) * Float.BYTES, rowBytes, xs, ys, j, F.indexInRange(j, n));
+        for (; j + L <= n; j += L) {
+            oneColumn(m, a, (aOffset + j) * Float.BYTES, rowBytes, xs, ys, j);
         }
+        for (; j < n; j++) {  // scalar edge columns: see rowTail for why not a masked vector
+            ys[j] = column(m, a, (aOffset + j) * Float.BYTES, rowBytes, xs);
+        }
+    }
+
+    /** One column of A, from byte {@code at}, rows {@code rowBytes} apart, times xs. */
+    private static float column(int m, MemorySegment a, long at, long rowBytes, float[] xs) {
+        float sum = 0f;
+        for (int i = 0; i < m; i++, at += rowBytes) {
+            sum = Math.fma(a.get(FLOAT, at), xs[i], sum);
+        }
+        return sum;
     }
 
     /** Eight vectors of columns held in registers while every row of A goes by: 8 FMA chains. */
@@ -200,24 +233,23 @@ final class PanamaGemv {
         c3.add(d3).intoArray(ys, j + 3 * L);
     }
 
-    /** One vector of columns (masked at the edge), four rows per step: 4 FMA chains. */
-    private static void oneColumn(int m, MemorySegment a, long at, long rowBytes, float[] xs, float[] ys, int j,
-                                  VectorMask<Float> mask) {
+    /** One vector of columns, four rows per step: 4 FMA chains. */
+    private static void oneColumn(int m, MemorySegment a, long at, long rowBytes, float[] xs, float[] ys, int j) {
         FloatVector c0 = FloatVector.zero(F), c1 = c0, c2 = c0, c3 = c0;
         int i = 0;
         for (; i + 4 <= m; i += 4, at += 4 * rowBytes) {
-            c0 = FloatVector.fromMemorySegment(F, a, at, ORDER, mask).fma(FloatVector.broadcast(F, xs[i]), c0);
-            c1 = FloatVector.fromMemorySegment(F, a, at + rowBytes, ORDER, mask)
+            c0 = FloatVector.fromMemorySegment(F, a, at, ORDER).fma(FloatVector.broadcast(F, xs[i]), c0);
+            c1 = FloatVector.fromMemorySegment(F, a, at + rowBytes, ORDER)
                     .fma(FloatVector.broadcast(F, xs[i + 1]), c1);
-            c2 = FloatVector.fromMemorySegment(F, a, at + 2 * rowBytes, ORDER, mask)
+            c2 = FloatVector.fromMemorySegment(F, a, at + 2 * rowBytes, ORDER)
                     .fma(FloatVector.broadcast(F, xs[i + 2]), c2);
-            c3 = FloatVector.fromMemorySegment(F, a, at + 3 * rowBytes, ORDER, mask)
+            c3 = FloatVector.fromMemorySegment(F, a, at + 3 * rowBytes, ORDER)
                     .fma(FloatVector.broadcast(F, xs[i + 3]), c3);
         }
         for (; i < m; i++, at += rowBytes) {
-            c0 = FloatVector.fromMemorySegment(F, a, at, ORDER, mask).fma(FloatVector.broadcast(F, xs[i]), c0);
+            c0 = FloatVector.fromMemorySegment(F, a, at, ORDER).fma(FloatVector.broadcast(F, xs[i]), c0);
         }
-        c0.add(c1).add(c2.add(c3)).intoArray(ys, j, mask);
+        c0.add(c1).add(c2.add(c3)).intoArray(ys, j);
     }
 
     /** {@code y = alpha * ys + beta * y} over {@code n} strided elements; y is not read when beta is 0. */

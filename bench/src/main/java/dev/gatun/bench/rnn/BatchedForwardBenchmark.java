@@ -25,6 +25,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Whole-sequence inference with batches (the throughput scenario): one layer, I = H, time-major input (T, B, H).
  * Score: time per sequence; tokens/s = B*T / score. Peers: oneDNN/PyTorch "inf" mode with the same sizes.
+ * {@code forwardPerStepGemm} is the same in a fork with {@code -Dgatun.recurrent.packed=false}: a GEMM per step
+ * (OpenBLAS when loaded) instead of W_hh packed once per call, for comparison in one run.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -78,6 +80,12 @@ public class BatchedForwardBenchmark {
     public Tensor forward() {
         stack.forward(steps, batch, x.segment(), 0, weights, null, 0, null, 0, y.segment(), 0, null, 0, null, 0);
         return y;
+    }
+
+    @Benchmark
+    @Fork(value = 1, jvmArgsAppend = {"-Xmx2g", "-Dgatun.recurrent.packed=false"})
+    public Tensor forwardPerStepGemm() {
+        return forward();
     }
 
     @TearDown(Level.Trial)

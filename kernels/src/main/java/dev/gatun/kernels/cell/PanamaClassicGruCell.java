@@ -90,7 +90,6 @@ final class PanamaClassicGruCell {
                                   MemorySegment dPre, long dPreOff, MemorySegment dhPrev, long dhPrevOff) {
         long gh = 3L * hidden;
         int bound = S.loopBound(hidden);
-        FloatVector one = FloatVector.broadcast(S, 1f);
         for (int b = 0; b < batch; b++) {
             long dhr = dhOff + (long) b * hidden;       // (H) rows
             long dhq = dhPrevOff + (long) b * hidden;
@@ -99,14 +98,15 @@ final class PanamaClassicGruCell {
             long dp = dPreOff + b * gh;
             int j = 0;
             for (; j < bound; j += S.length()) {
-                FloatVector z = load(save, s + hidden + j);
-                FloatVector n = load(save, s + 2 * hidden + j);
-                FloatVector dht = load(dh, dhr + j);
+                FloatVector one = FloatVector.broadcast(S, 1f);   // here, not hoisted: see PanamaLstmCell
+                FloatVector z = FloatVector.fromMemorySegment(S, save, (s + hidden + j) * F, NATIVE);
+                FloatVector n = FloatVector.fromMemorySegment(S, save, (s + 2 * hidden + j) * F, NATIVE);
+                FloatVector dht = FloatVector.fromMemorySegment(S, dh, (dhr + j) * F, NATIVE);
                 FloatVector dN = dht.mul(one.sub(z));                           // term 1
-                FloatVector dZ = dht.mul(load(hPrev, hq + j).sub(n));
-                store(dZ.mul(z).mul(one.sub(z)), dPre, dp + hidden + j);        // term 2
-                store(dN.mul(one.sub(n.mul(n))), dPre, dp + 2 * hidden + j);
-                store(dht.mul(z), dhPrev, dhq + j);
+                FloatVector dZ = dht.mul(FloatVector.fromMemorySegment(S, hPrev, (hq + j) * F, NATIVE).sub(n));
+                dZ.mul(z).mul(one.sub(z)).intoMemorySegment(dPre, (dp + hidden + j) * F, NATIVE);        // term 2
+                dN.mul(one.sub(n.mul(n))).intoMemorySegment(dPre, (dp + 2 * hidden + j) * F, NATIVE);
+                dht.mul(z).intoMemorySegment(dhPrev, (dhq + j) * F, NATIVE);
             }
             ScalarClassicGruCell.backwardCandidateRow(hidden, j, dh, dhr, save, s, hPrev, hq, dPre, dp, dhPrev, dhq);
         }
@@ -119,7 +119,6 @@ final class PanamaClassicGruCell {
                               MemorySegment dPre, long dPreOff, MemorySegment dhPrev, long dhPrevOff) {
         long gh = 3L * hidden;
         int bound = S.loopBound(hidden);
-        FloatVector one = FloatVector.broadcast(S, 1f);
         for (int b = 0; b < batch; b++) {
             long dr = drhOff + (long) b * hidden;       // (H) rows
             long dhq = dhPrevOff + (long) b * hidden;
@@ -128,20 +127,15 @@ final class PanamaClassicGruCell {
             long dp = dPreOff + b * gh;
             int j = 0;
             for (; j < bound; j += S.length()) {
-                FloatVector r = load(save, s + j);
-                FloatVector d = load(drh, dr + j);
-                store(d.mul(load(hPrev, hq + j)).mul(r).mul(one.sub(r)), dPre, dp + j);   // term 3
-                store(d.fma(r, load(dhPrev, dhq + j)), dhPrev, dhq + j);
+                FloatVector one = FloatVector.broadcast(S, 1f);   // here, not hoisted: see PanamaLstmCell
+                FloatVector r = FloatVector.fromMemorySegment(S, save, (s + j) * F, NATIVE);
+                FloatVector d = FloatVector.fromMemorySegment(S, drh, (dr + j) * F, NATIVE);
+                FloatVector hp = FloatVector.fromMemorySegment(S, hPrev, (hq + j) * F, NATIVE);
+                d.mul(hp).mul(r).mul(one.sub(r)).intoMemorySegment(dPre, (dp + j) * F, NATIVE);   // term 3
+                d.fma(r, FloatVector.fromMemorySegment(S, dhPrev, (dhq + j) * F, NATIVE))
+                        .intoMemorySegment(dhPrev, (dhq + j) * F, NATIVE);
             }
             ScalarClassicGruCell.backwardGatesRow(hidden, j, drh, dr, save, s, hPrev, hq, dPre, dp, dhPrev, dhq);
         }
-    }
-
-    private static FloatVector load(MemorySegment s, long index) {
-        return FloatVector.fromMemorySegment(S, s, index * Float.BYTES, NATIVE);
-    }
-
-    private static void store(FloatVector v, MemorySegment s, long index) {
-        v.intoMemorySegment(s, index * Float.BYTES, NATIVE);
     }
 }

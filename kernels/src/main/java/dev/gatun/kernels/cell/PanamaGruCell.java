@@ -72,7 +72,6 @@ final class PanamaGruCell {
         long gh = 3L * hidden;
         long sw = 4L * hidden;
         int bound = S.loopBound(hidden);
-        FloatVector one = FloatVector.broadcast(S, 1f);
         for (int b = 0; b < batch; b++) {
             long dhr = dhOff + (long) b * hidden;       // (H) rows
             long dhq = dhPrevOff + (long) b * hidden;
@@ -82,33 +81,26 @@ final class PanamaGruCell {
             long dhp = dhPreOff + b * gh;
             int j = 0;
             for (; j < bound; j += S.length()) {
-                FloatVector r = load(save, s + j);
-                FloatVector z = load(save, s + hidden + j);
-                FloatVector n = load(save, s + 2 * hidden + j);
-                FloatVector hn = load(save, s + 3 * hidden + j);
-                FloatVector dht = load(dh, dhr + j);
+                FloatVector one = FloatVector.broadcast(S, 1f);   // here, not hoisted: see PanamaLstmCell
+                FloatVector r = FloatVector.fromMemorySegment(S, save, (s + j) * F, NATIVE);
+                FloatVector z = FloatVector.fromMemorySegment(S, save, (s + hidden + j) * F, NATIVE);
+                FloatVector n = FloatVector.fromMemorySegment(S, save, (s + 2 * hidden + j) * F, NATIVE);
+                FloatVector hn = FloatVector.fromMemorySegment(S, save, (s + 3 * hidden + j) * F, NATIVE);
+                FloatVector dht = FloatVector.fromMemorySegment(S, dh, (dhr + j) * F, NATIVE);
                 FloatVector dN = dht.mul(one.sub(z));                           // term 1
-                FloatVector dZ = dht.mul(load(hPrev, hq + j).sub(n));
+                FloatVector dZ = dht.mul(FloatVector.fromMemorySegment(S, hPrev, (hq + j) * F, NATIVE).sub(n));
                 FloatVector dNpre = dN.mul(one.sub(n.mul(n)));                  // term 2
                 FloatVector dRpre = dNpre.mul(hn).mul(r).mul(one.sub(r));       // term 3
                 FloatVector dZpre = dZ.mul(z).mul(one.sub(z));
-                store(dRpre, dxPre, dx + j);
-                store(dZpre, dxPre, dx + hidden + j);
-                store(dNpre, dxPre, dx + 2 * hidden + j);
-                store(dRpre, dhPre, dhp + j);
-                store(dZpre, dhPre, dhp + hidden + j);
-                store(dNpre.mul(r), dhPre, dhp + 2 * hidden + j);
-                store(dht.mul(z), dhPrev, dhq + j);
+                dRpre.intoMemorySegment(dxPre, (dx + j) * F, NATIVE);
+                dZpre.intoMemorySegment(dxPre, (dx + hidden + j) * F, NATIVE);
+                dNpre.intoMemorySegment(dxPre, (dx + 2 * hidden + j) * F, NATIVE);
+                dRpre.intoMemorySegment(dhPre, (dhp + j) * F, NATIVE);
+                dZpre.intoMemorySegment(dhPre, (dhp + hidden + j) * F, NATIVE);
+                dNpre.mul(r).intoMemorySegment(dhPre, (dhp + 2 * hidden + j) * F, NATIVE);
+                dht.mul(z).intoMemorySegment(dhPrev, (dhq + j) * F, NATIVE);
             }
             ScalarGruCell.backwardRow(hidden, j, dh, dhr, save, s, hPrev, hq, dxPre, dx, dhPre, dhp, dhPrev, dhq);
         }
-    }
-
-    private static FloatVector load(MemorySegment s, long index) {
-        return FloatVector.fromMemorySegment(S, s, index * Float.BYTES, NATIVE);
-    }
-
-    private static void store(FloatVector v, MemorySegment s, long index) {
-        v.intoMemorySegment(s, index * Float.BYTES, NATIVE);
     }
 }

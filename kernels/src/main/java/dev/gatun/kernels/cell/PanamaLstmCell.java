@@ -15,7 +15,10 @@ import jdk.incubator.vector.VectorSpecies;
  * written: the gate pre-activation sums into {@code gates}, c_t into {@code h} before {@code tanh} and the product
  * with o. Inlined into one loop body, five polynomial activations would blow C2's inlining budget and box every
  * vector; as passes over data still in L1 they cost a reload each. Vector loads and stores are written out (no
- * helper methods that take or return vectors, which C2 may decline to inline). Every operation is the scalar twin's,
+ * helper methods that take or return vectors, which C2 may decline to inline). Vector constants (the 1 of
+ * {@code 1 - x}) are made inside the vector loops, not hoisted above the batch loop: when H is less than one vector
+ * the loop never runs, and C2 then kept the hoisted constant boxed, one allocation per call (measured by
+ * {@code StackAllocationTest} at H = 12); inside the loop C2 hoists it itself. Every operation is the scalar twin's,
  * so the result is the same bits as {@link ScalarLstmCell}.
  */
 final class PanamaLstmCell {
@@ -78,7 +81,6 @@ final class PanamaLstmCell {
         long gh = 4L * hidden;
         int bound = S.loopBound(hidden);
         int l = S.length();
-        FloatVector one = FloatVector.broadcast(S, 1f);
         for (int b = 0; b < batch; b++) {
             long r = (long) b * hidden;             // (H) rows
             long dhr = dhOff + r;
@@ -92,6 +94,7 @@ final class PanamaLstmCell {
             MemorySegment.copy(c, cr * F, dPre, tc * F, bound * F);
             PanamaActivations.tanh(dPre, tc, bound);
             for (int j = 0; j < bound; j += l) {
+                FloatVector one = FloatVector.broadcast(S, 1f);   // here, not hoisted: see the class doc
                 FloatVector ig = FloatVector.fromMemorySegment(S, gates, (g + j) * F, NATIVE);
                 FloatVector fg = FloatVector.fromMemorySegment(S, gates, (g + hidden + j) * F, NATIVE);
                 FloatVector gg = FloatVector.fromMemorySegment(S, gates, (g + 2L * hidden + j) * F, NATIVE);

@@ -51,8 +51,6 @@ final class PanamaRnnCell {
                          MemorySegment dh, long dhOff, MemorySegment h, long hOff, int ldh,
                          MemorySegment dPre, long dPreOff) {
         int bound = S.loopBound(hidden);
-        FloatVector zero = FloatVector.zero(S);
-        FloatVector one = FloatVector.broadcast(S, 1f);
         for (int b = 0; b < batch; b++) {
             long dhr = dhOff + (long) b * hidden;
             long ho = hOff + (long) b * ldh;
@@ -62,12 +60,13 @@ final class PanamaRnnCell {
                 for (; j < bound; j += S.length()) {
                     FloatVector ht = FloatVector.fromMemorySegment(S, h, (ho + j) * F, NATIVE);
                     FloatVector dht = FloatVector.fromMemorySegment(S, dh, (dhr + j) * F, NATIVE);
-                    zero.blend(dht, ht.compare(VectorOperators.GT, 0f))
+                    FloatVector.zero(S).blend(dht, ht.compare(VectorOperators.GT, 0f))
                             .intoMemorySegment(dPre, (dp + j) * F, NATIVE);
                 }
             } else {
                 for (; j < bound; j += S.length()) {
                     FloatVector ht = FloatVector.fromMemorySegment(S, h, (ho + j) * F, NATIVE);
+                    FloatVector one = FloatVector.broadcast(S, 1f);   // here, not hoisted: see PanamaLstmCell
                     FloatVector.fromMemorySegment(S, dh, (dhr + j) * F, NATIVE).mul(one.sub(ht.mul(ht)))
                             .intoMemorySegment(dPre, (dp + j) * F, NATIVE);
                 }

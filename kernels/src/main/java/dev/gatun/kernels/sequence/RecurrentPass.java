@@ -1,6 +1,7 @@
 package dev.gatun.kernels.sequence;
 
 import dev.gatun.gemm.Gemm;
+import dev.gatun.gemm.PackedWeights;
 import dev.gatun.kernels.CellType;
 import dev.gatun.kernels.cell.ClassicGruCell;
 import java.lang.foreign.Arena;
@@ -21,6 +22,18 @@ import java.lang.foreign.ValueLayout;
  */
 public final class RecurrentPass implements AutoCloseable {
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT;
+    /**
+     * Whether the forward recurrent step multiplies by W_hh packed once per call ({@link PackedWeights}) instead of
+     * a GEMM per step, which packs W_hh again every step: {@code -Dgatun.recurrent.packed=auto|true|false}. Auto
+     * (the default) packs only when the GEMM provider is the pure-Java one, for B >= {@link #PACKED_MIN_BATCH} and
+     * T >= 2 (a GEMV reads W once anyway, and one step gains nothing from packing once). With OpenBLAS the per-step
+     * GEMM stays: in one JMH run (B=32, T=64, H=256, busy machine) the packed step was not faster end to end
+     * (GRU 25.6-30.8 ms per sequence packed vs 20.8-24.5 ms per-step OpenBLAS; LSTM 35.0-38.1 vs 35.9-36.3), while
+     * against the per-call Java GEMM it was (step alone, best of 5: GRU 112 vs 145 us, LSTM 163 vs 219 us).
+     */
+    private static final String PACKED = System.getProperty("gatun.recurrent.packed", "auto").trim();
+    static final int PACKED_MIN_BATCH = 4;
+    private static final boolean JAVA_GEMM = gemmIsJava();
 
     private final LayerShape shape;
     private final boolean reverse;
@@ -29,6 +42,7 @@ public final class RecurrentPass implements AutoCloseable {
     private final int gh;       // G*H
     private final int hidden;   // H
     private final int state;    // Hr
+    private final String packedSetting;   // see PACKED
 
     private Arena arena = Arena.ofShared();
     private int capT;
@@ -52,6 +66,7 @@ public final class RecurrentPass implements AutoCloseable {
     private int fwdT = -1;
     private int fwdB = -1;
     private boolean closed;
+    private PackedWeights packedHh;  // W_hh packed for this forward call, when the packed step is used
 
     /**
      * A pass for one layer direction.
@@ -60,6 +75,11 @@ public final class RecurrentPass implements AutoCloseable {
      * @param reverse true for the backward-in-time direction of a bidirectional layer
      */
     public RecurrentPass(LayerShape shape, boolean reverse) {
+        this(shape, reverse, PACKED);
+    }
+
+    /** As {@link #RecurrentPass(LayerShape, boolean)} with the packed-step setting given: auto, true or false. */
+    RecurrentPass(LayerShape shape, boolean reverse, String packedSetting) {
         if (shape == null) {
             throw new IllegalArgumentException("shape is null");
         }
@@ -70,6 +90,7 @@ public final class RecurrentPass implements AutoCloseable {
         this.gh = shape.gateRows();
         this.hidden = shape.hiddenSize();
         this.state = shape.stateSize();
+        this.packedSetting = packedSetting;
     }
 
     /** The layer sizes. */
@@ -109,6 +130,14 @@ public final class RecurrentPass implements AutoCloseable {
         Gemm.sgemm(false, true, rows, gh, shape.inputSize(), 1f, x, xOff, ldx,
                 w.wIh().segment(), w.wIh().offset(), shape.inputSize(), 1f, xp, 0, gh);
 
+        boolean packed = usePacked(steps, batch);
+        if (packed) {
+            if (packedHh == null) {
+                packedHh = new PackedWeights();
+            }
+            packedHh.pack(w.wHh().segment(), w.wHh().offset(), gh, state);
+        }
+
         MemorySegment hPrev = h0 == null ? zeros : h0;
         long hPrevOff = h0 == null ? 0 : h0Off;
         int ldPrev = state;
@@ -122,7 +151,12 @@ public final class RecurrentPass implements AutoCloseable {
             if (shape.cell() == CellType.GRU_CLASSIC) {
                 classicGruForwardStep(batch, row, w, hPrev, hPrevOff, ldPrev, y, yRow, ldy);
             } else {
-                recurrentPreActivations(batch, w, hPrev, hPrevOff, ldPrev, 0, gh);
+                if (packed) {
+                    copyBiasRows(w, batch, 0, gh);
+                    packedHh.multiply(batch, hPrev, hPrevOff, ldPrev, 1f, hp, 0, gh);
+                } else {
+                    recurrentPreActivations(batch, w, hPrev, hPrevOff, ldPrev, 0, gh);
+                }
                 boolean proj = shape.projSize() > 0;
                 cell.forward(batch, xp, row * gh, hp, 0, hPrev, hPrevOff, ldPrev, cPrev, cPrevOff,
                         proj ? hPre : y, proj ? row * hidden : yRow, proj ? hidden : ldy,
@@ -320,13 +354,38 @@ public final class RecurrentPass implements AutoCloseable {
                 1f, dhNext, 0, state);
     }
 
-    /** hp[:, from:from+count] = b_hh[from:from+count] + h_prev W_hh[from:from+count]^T.   (B, count) */
-    private void recurrentPreActivations(int batch, LayerWeights w, MemorySegment hPrev, long hPrevOff, int ldPrev,
-                                         int from, int count) {
+    private static boolean gemmIsJava() {
+        try {
+            return Gemm.provider().name().equals("java");
+        } catch (IllegalStateException e) {
+            return false;   // a forced provider that cannot run: every GEMM will say so
+        }
+    }
+
+    /** Whether this forward call uses the packed recurrent step (see {@link #PACKED}). */
+    private boolean usePacked(int steps, int batch) {
+        if (shape.cell() == CellType.GRU_CLASSIC || !PackedWeights.available()) {
+            return false;   // the classic GRU multiplies two row ranges of W_hh by different states
+        }
+        return switch (packedSetting) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> JAVA_GEMM && batch >= PACKED_MIN_BATCH && steps >= 2;
+        };
+    }
+
+    /** hp[:, from:from+count] = b_hh[from:from+count].   (B, count) */
+    private void copyBiasRows(LayerWeights w, int batch, int from, int count) {
         for (int b = 0; b < batch; b++) {
             MemorySegment.copy(w.bHh().segment(), (w.bHh().offset() + from) * 4, hp, ((long) b * gh + from) * 4,
                     (long) count * 4);
         }
+    }
+
+    /** hp[:, from:from+count] = b_hh[from:from+count] + h_prev W_hh[from:from+count]^T.   (B, count) */
+    private void recurrentPreActivations(int batch, LayerWeights w, MemorySegment hPrev, long hPrevOff, int ldPrev,
+                                         int from, int count) {
+        copyBiasRows(w, batch, from, count);
         Gemm.sgemm(false, true, batch, count, state, 1f, hPrev, hPrevOff, ldPrev,
                 w.wHh().segment(), w.wHh().offset() + (long) from * state, state, 1f, hp, from, gh);
     }

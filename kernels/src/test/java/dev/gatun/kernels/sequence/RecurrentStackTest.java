@@ -28,9 +28,11 @@ class RecurrentStackTest {
             a.add(Arguments.of(cell, 4, 17, 2, true, 0, 3, 3, seed++));
             a.add(Arguments.of(cell, 1, 1, 1, false, 0, 1, 1, seed++));
             a.add(Arguments.of(cell, 6, 3, 2, false, 0, 5, 1, seed++));
+            a.add(Arguments.of(cell, 3, 19, 1, true, 0, 3, 5, seed++));   // B >= 4: the packed W_hh step
         }
         a.add(Arguments.of(CellType.LSTM, 5, 6, 2, true, 3, 3, 2, seed++));
         a.add(Arguments.of(CellType.LSTM, 2, 4, 1, false, 1, 4, 1, seed++));
+        a.add(Arguments.of(CellType.LSTM, 4, 6, 2, false, 5, 2, 4, seed++));  // packed step with projection
         return a;
     }
 
