@@ -41,10 +41,14 @@ class SessionAllocationTest {
         }
     }
 
-    /** Smallest per-call average over rounds of warm-up plus measurement (C2 needs a while on a busy machine). */
+    /**
+     * Smallest per-call average over rounds of warm-up plus measurement, until one allocates nothing or 30 s have
+     * passed (C2 needs a while on a busy machine, and may recompile a stage after new receiver types show up).
+     */
     private static double steadyState(Runnable step) {
         double best = Double.MAX_VALUE;
-        for (int round = 0; round < 40 && best > 0; round++) {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (best > 0 && System.nanoTime() < deadline) {
             for (int i = 0; i < 2000; i++) {
                 step.run();
             }

@@ -6,7 +6,7 @@ import static dev.gatun.gemm.PanamaMicroKernels.ORDER;
 import static dev.gatun.gemm.PanamaMicroKernels.VECTOR_BYTES;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -34,7 +34,33 @@ final class PanamaGemv {
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
+    // Lane i swapped with lane i ^ k: the steps of sum()'s fixed reduction tree (unused ones where k >= L).
+    private static final VectorShuffle<Float> SWAP_1 = swap(1), SWAP_2 = swap(2), SWAP_4 = swap(4), SWAP_8 = swap(8);
+
     private PanamaGemv() {}
+
+    private static VectorShuffle<Float> swap(int k) {
+        return VectorShuffle.fromOp(F, i -> k < L ? i ^ k : i);
+    }
+
+    /**
+     * The sum of v's lanes in a fixed order (a tree of halves). Not {@code reduceLanes(ADD)}: its order is not
+     * specified, and it differs between the interpreter (lane by lane) and C2 (measured: 689 of 1000 sums changed
+     * bits once compiled), which broke bitwise determinism from cold to warm. Swaps and adds are exact in both.
+     */
+    static float sum(FloatVector v) {
+        if (L >= 16) {
+            v = v.add(v.rearrange(SWAP_8));
+        }
+        if (L >= 8) {
+            v = v.add(v.rearrange(SWAP_4));
+        }
+        if (L >= 4) {
+            v = v.add(v.rearrange(SWAP_2));
+        }
+        v = v.add(v.rearrange(SWAP_1));
+        return v.lane(0);
+    }
 
     /** {@code y = alpha * op(A) x + beta * y}, arguments checked, {@code m, n > 0}. */
     static void gemv(boolean trans, int m, int n, float alpha, MemorySegment a, long aOffset, int lda,
@@ -115,10 +141,10 @@ final class PanamaGemv {
             s3 = FloatVector.fromMemorySegment(F, a, r3 + o, ORDER).fma(xv, s3);
             j += L;
         }
-        ys[i] = s0.add(t0).reduceLanes(VectorOperators.ADD) + rowTail(j, n, a, r0, xs);
-        ys[i + 1] = s1.add(t1).reduceLanes(VectorOperators.ADD) + rowTail(j, n, a, r1, xs);
-        ys[i + 2] = s2.add(t2).reduceLanes(VectorOperators.ADD) + rowTail(j, n, a, r2, xs);
-        ys[i + 3] = s3.add(t3).reduceLanes(VectorOperators.ADD) + rowTail(j, n, a, r3, xs);
+        ys[i] = sum(s0.add(t0)) + rowTail(j, n, a, r0, xs);
+        ys[i + 1] = sum(s1.add(t1)) + rowTail(j, n, a, r1, xs);
+        ys[i + 2] = sum(s2.add(t2)) + rowTail(j, n, a, r2, xs);
+        ys[i + 3] = sum(s3.add(t3)) + rowTail(j, n, a, r3, xs);
     }
 
     /**
@@ -149,7 +175,7 @@ final class PanamaGemv {
                     .fma(FloatVector.fromArray(F, xs, j), s0);
             j += L;
         }
-        return s0.add(t0).reduceLanes(VectorOperators.ADD) + rowTail(j, n, a, r0, xs);
+        return sum(s0.add(t0)) + rowTail(j, n, a, r0, xs);
     }
 
     /** {@code ys (n,) = A^T xs} with A (m, n), xs (m,): blocks of 8, then 4, then 1 vector of columns. */

@@ -37,6 +37,7 @@ public final class DeterminismChild {
         w.put("stack-lstm-bi-2layers-fwd-bwd", () -> r1.apply(1));
         w.put("stack-gru-fwd-bwd", () -> r2.apply(2));
         w.put("gemm", () -> Workloads.gemm(arena, 1, 33, 47, 61));
+        w.put("gemv", () -> Workloads.gemv(1, 40, 301, 50));
         float[] xs = Workloads.uniform(9, 1024, 12f);
         w.put("activations", () -> {
             float[] t = xs.clone();

@@ -147,6 +147,22 @@ final class Workloads {
         return c.toArray(ValueLayout.JAVA_FLOAT);
     }
 
+    /**
+     * y = A x and y = A^T x for a seeded A (m x n) through {@link Gemm#sgemv} on heap segments, which every provider
+     * runs on the Java GEMV (its row sums reduce vector lanes); returns both ys. Repeated {@code times} times so
+     * that the warm-up of {@link DeterminismChild} gets these small calls compiled by C2.
+     */
+    static float[] gemv(int input, int m, int n, int times) {
+        MemorySegment a = MemorySegment.ofArray(uniform(6000L + input, m * n, 1f));
+        MemorySegment x = MemorySegment.ofArray(uniform(7000L + input, Math.max(m, n), 1f));
+        float[] y = new float[m], yt = new float[n];
+        for (int i = 0; i < times; i++) {
+            Gemm.sgemv(false, m, n, 1f, a, 0, n, x, 0, 1, 0f, MemorySegment.ofArray(y), 0, 1);
+            Gemm.sgemv(true, m, n, 1f, a, 0, n, x, 0, 1, 0f, MemorySegment.ofArray(yt), 0, 1);
+        }
+        return concat(y, yt);
+    }
+
     static float[] concat(float[] a, float[] b) {
         float[] r = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, r, a.length, b.length);
