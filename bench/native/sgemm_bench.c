@@ -1,7 +1,9 @@
 // Reference timing of the system OpenBLAS cblas_sgemm from C, to judge the cost of calling it through FFM
 // (GemmBenchmark / FfmOverheadBenchmark): same library, same core type, one thread, row-major, alpha=1, beta=0.
 //
-// Build: gcc -O2 -o /tmp/sgemm_bench bench/native/sgemm_bench.c -lopenblas
+// Build: gcc -O2 -o /tmp/sgemm_bench bench/native/sgemm_bench.c -l:libopenblas.so.0
+// (the runtime library of Debian's libopenblas0-pthread, which Gatun itself loads: no -dev package, no cblas.h; the
+// three functions used are declared below with CBLAS's ABI)
 // Run:   /tmp/sgemm_bench [--coretype SKYLAKEX|auto] [--reps 21] [SIZE ...]      (default sizes 256 512)
 //
 // OpenBLAS picks its kernels when the library loads, before main(), so for --coretype NAME (default SKYLAKEX, what
@@ -9,13 +11,17 @@
 // the environment alone (OpenBLAS's own detection). Prints one JSON line per size:
 // {"impl":"c-cblas","core":"SkylakeX","threads":1,"m":256,"n":256,"k":256,"reps":21,"calls_per_rep":..,
 //  "median_gflops":..,"best_gflops":..}
-#include <cblas.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+// From cblas.h: enum values of CBLAS_ORDER and CBLAS_TRANSPOSE, and the prototype of cblas_sgemm.
+enum { CblasRowMajor = 101 };
+enum { CblasNoTrans = 111 };
+extern void cblas_sgemm(int order, int transa, int transb, int m, int n, int k, float alpha, const float *a, int lda,
+                        const float *b, int ldb, float beta, float *c, int ldc);
 extern char *openblas_get_corename(void);
 extern void openblas_set_num_threads(int);
 

@@ -86,7 +86,9 @@ final class BlasDiscovery {
 
     private record Attempt(BlasLibrary library) {
         Outcome outcome() {
-            return new Outcome(library, library.info(), Level.INFO);
+            CoreType.Decision coreType = CoreType.current();
+            boolean slow = coreType != null && coreType.warning();
+            return new Outcome(library, library.info(), slow ? Level.WARNING : Level.INFO);
         }
 
         Outcome orElseNone(Level level, String note, List<String> tried) {

@@ -46,6 +46,21 @@ public record BlasInfo(Source source, String path, String coreName, String confi
         return source != Source.NONE;
     }
 
+    /**
+     * {@return whether OpenBLAS is loaded with kernels that do not use AVX-512 although this CPU has AVX-512
+     * F/VL/BW/DQ: a mis-detected CPU, or an {@code OPENBLAS_CORETYPE} such as {@code Haswell} in the environment;
+     * its sgemm then runs at about half the speed it could}
+     */
+    public boolean avx512KernelsUnused() {
+        return available() && Avx512Cpu.PRESENT
+                && !CoreType.AVX512_CORES.contains(coreName.toUpperCase(java.util.Locale.ROOT));
+    }
+
+    private static final class Avx512Cpu {
+        static final boolean PRESENT = CoreType.cpuFlags(java.nio.file.Path.of("/proc/cpuinfo"))
+                .containsAll(CoreType.AVX512_FLAGS);
+    }
+
     BlasInfo withThreads(int newThreads) {
         return new BlasInfo(source, path, coreName, config, coreType, coreTypeSetByGatun, newThreads, detail);
     }

@@ -44,6 +44,12 @@ final class LibC {
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
     }
 
+    private static final class Unsetenv {
+        // int unsetenv(const char *name)
+        static final MethodHandle HANDLE = LINKER.downcallHandle(DEFAULT.findOrThrow("unsetenv"),
+                FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    }
+
     private static final class Dladdr {
         // typedef struct { const char *dli_fname; void *dli_fbase; const char *dli_sname; void *dli_saddr; } Dl_info;
         static final MemoryLayout DL_INFO = MemoryLayout.structLayout(
@@ -119,6 +125,21 @@ final class LibC {
         }
         if (rc != 0) {
             throw new IllegalStateException("setenv(" + name + ", " + value + ") failed");
+        }
+    }
+
+    /** Removes a variable from the process environment; the same caveat as {@link #setenv}. */
+    static void unsetenv(String name) {
+        int rc;
+        try (Arena arena = Arena.ofConfined()) {
+            rc = (int) Unsetenv.HANDLE.invokeExact(arena.allocateFrom(name));
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+        if (rc != 0) {
+            throw new IllegalStateException("unsetenv(" + name + ") failed");
         }
     }
 

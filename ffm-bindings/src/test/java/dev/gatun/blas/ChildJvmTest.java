@@ -115,6 +115,33 @@ class ChildJvmTest {
     }
 
     @Test
+    void slowCoreFromTheEnvironmentIsKeptWithAWarning() throws Exception {
+        assumeTrue(cpuHasAvx512(), "the warning is about AVX-512 CPUs");
+        Child child = run(Map.of(CoreType.ENV, "Haswell"), List.of());
+        assertEquals("false", child.get("setByGatun"));
+        assertEquals("Haswell", child.get("coreType"));
+        assertEquals("haswell", child.get("coreName").toLowerCase());
+        assertTrue(child.stderr().contains("WARNING") && child.stderr().contains("-Dgatun.openblas.coretype=SKYLAKEX"),
+                "logged as a warning that says what to pass:\n" + child.stderr());
+    }
+
+    @Test
+    void fastCoreFromTheEnvironmentIsKeptQuietly() throws Exception {
+        Child child = run(Map.of(CoreType.ENV, "SkylakeX"), List.of());
+        assertEquals("SkylakeX", child.get("coreType"));
+        assertTrue(!child.stderr().contains("WARNING"), child.stderr());
+    }
+
+    @Test
+    void detectRemovesTheEnvironmentSoOpenBlasDetects() throws Exception {
+        Child detect = run(Map.of(CoreType.ENV, "SKYLAKEX"), List.of("-D" + BlasSettings.CORETYPE + "=detect"));
+        Child auto = run(Map.of(), List.of("-D" + BlasSettings.CORETYPE + "=auto"));
+        assertEquals("auto", detect.get("coreType"));
+        assertEquals("null", detect.get("env"));
+        assertEquals(auto.get("coreName"), detect.get("coreName"), "the same as OpenBLAS's detection without the variable");
+    }
+
+    @Test
     void forcedNoneMakesTheFacadeThrow() throws Exception {
         Child child = run(Map.of(), List.of("-D" + BlasSettings.MODE + "=none"), "call");
         assertEquals("false", child.get("available"));

@@ -29,6 +29,12 @@ class GemmChildJvmTest {
     }
 
     static Map<String, String> run(boolean vectorModule, List<String> properties, String... args) throws Exception {
+        return run(vectorModule, Map.of(), properties, args);
+    }
+
+    /** A child with {@code env} added to this environment, OPENBLAS_CORETYPE removed unless {@code env} sets it. */
+    static Map<String, String> run(boolean vectorModule, Map<String, String> env, List<String> properties,
+                                   String... args) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         if (vectorModule) {
@@ -40,7 +46,10 @@ class GemmChildJvmTest {
         command.add(System.getProperty("java.class.path"));
         command.add(GemmChildMain.class.getName());
         command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).start();
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().remove("OPENBLAS_CORETYPE");
+        builder.environment().putAll(env);
+        Process process = builder.start();
         CompletableFuture<String> stderr = CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
         String stdout = read(process.getInputStream());
         assertTrue(process.waitFor(240, TimeUnit.SECONDS), "child JVM timed out");
@@ -79,6 +88,26 @@ class GemmChildJvmTest {
         Map<String, String> child = run(false, List.of("-Dgatun.openblas=none"), "check");
         assertEquals("scalar", child.get("provider"), child.get("stdout"));
         assertEquals("0", child.get("failures"), child.get("stdout"));
+    }
+
+    @Test
+    void slowOpenBlasKernelsOnAnAvx512CpuMakeTheJavaGemmTheDefault() throws Exception {
+        assumeTrue(Vectorization.bitSize() >= 512, "needs 512-bit vectors: " + Vectorization.describe());
+        Map<String, String> haswell = run(true, Map.of("OPENBLAS_CORETYPE", "Haswell"), List.of());
+        assumeTrue(haswell.get("blas").contains("core Haswell"), "OpenBLAS not loaded: " + haswell.get("stdout"));
+        assertEquals(cpuHasAvx512() ? "java" : "openblas", haswell.get("provider"), haswell.get("stdout"));
+        Map<String, String> forced = run(true, Map.of("OPENBLAS_CORETYPE", "Haswell"),
+                List.of("-Dgatun.gemm=openblas"));
+        assertEquals("openblas", forced.get("provider"), forced.get("stdout"));
+        Map<String, String> fixed = run(true, Map.of(), List.of());
+        assertEquals("openblas", fixed.get("provider"), "Gatun's own core-type fix keeps OpenBLAS: "
+                + fixed.get("stdout"));
+    }
+
+    private static boolean cpuHasAvx512() throws IOException {
+        String flags = java.nio.file.Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+                .filter(l -> l.startsWith("flags")).findFirst().orElse("");
+        return List.of(flags.split("\\s+")).containsAll(List.of("avx512f", "avx512vl", "avx512bw", "avx512dq"));
     }
 
     @Test

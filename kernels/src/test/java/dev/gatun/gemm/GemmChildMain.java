@@ -17,6 +17,7 @@ public final class GemmChildMain {
     public static void main(String[] args) {
         System.out.println("vector=" + Vectorization.describe());
         System.out.println("bits=" + Vectorization.bitSize());
+        System.out.println("blas=" + dev.gatun.blas.Blas.info());
         try {
             System.out.println("provider=" + Gemm.provider().name());
         } catch (IllegalStateException e) {

@@ -26,7 +26,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * (1024, 256), PyTorch's layout). Scores: calls/s, and the secondary {@code gflops} (GFLOP/s, 2*M*N*K per call).
  *
  * <p>Run: {@code java -jar bench/target/benchmarks.jar GemmBenchmark -p shape=256,512,1024
- * -p provider=java,openblas,openblasDetected}. On a shared machine take the best of repeated runs.
+ * -p provider=java,openblas,openblasHaswell}. On a shared machine take the best of repeated runs.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -41,7 +41,7 @@ public class GemmBenchmark {
     @Param({"1", "16", "64", "128", "256", "512", "1024", "1x1024x1024", "32x1024x256", "32x1024x256:NT"})
     public String shape;
 
-    @Param({"openblas", "openblasDetected", "java", "scalar"})
+    @Param({"openblas", "openblasDetected", "openblasHaswell", "java", "scalar"})
     public String provider;
 
     private int m;

@@ -27,15 +27,24 @@ final class GemmBenchmarks {
      */
     static String selectProvider(String provider) {
         switch (provider) {
-            case "openblas" -> System.setProperty("gatun.gemm", "openblas");
+            case "openblas" -> {
+                System.setProperty("gatun.gemm", "openblas");
+                if (avx512()) {
+                    System.setProperty("gatun.openblas.coretype", "SKYLAKEX");
+                }
+            }
             case "openblasDetected" -> {
                 System.setProperty("gatun.gemm", "openblas");
-                System.setProperty("gatun.openblas.coretype", "auto");
+                System.setProperty("gatun.openblas.coretype", "detect");
+            }
+            case "openblasHaswell" -> {
+                System.setProperty("gatun.gemm", "openblas");
+                System.setProperty("gatun.openblas.coretype", "HASWELL");
             }
             case "java" -> System.setProperty("gatun.gemm", "java");
             case "scalar" -> System.setProperty("gatun.gemm", "scalar");
             default -> throw new IllegalArgumentException(
-                    "provider must be openblas, openblasDetected, java or scalar, got " + provider);
+                    "provider must be openblas, openblasDetected, openblasHaswell, java or scalar, got " + provider);
         }
         String name = Gemm.provider().name();
         String expected = provider.startsWith("openblas") ? "openblas" : provider;
@@ -47,14 +56,28 @@ final class GemmBenchmarks {
             BlasInfo info = Blas.info();
             if (provider.equals("openblasDetected") && !info.coreType().equals("auto")) {
                 throw new IllegalStateException("OpenBLAS was loaded with OPENBLAS_CORETYPE=" + info.coreType()
-                        + ", not with its own detection: run with forks (-f 1 or more) and without OPENBLAS_CORETYPE"
-                        + " in the environment");
+                        + ", not with its own detection: run with forks (-f 1 or more)");
+            }
+            if (provider.equals("openblasHaswell") && !info.coreName().equalsIgnoreCase("haswell")) {
+                throw new IllegalStateException("OpenBLAS runs core " + info.coreName() + ", not Haswell: run with "
+                        + "forks (-f 1 or more)");
             }
             if (Blas.threads() != 1) {
                 Blas.setThreads(1);
             }
         }
         return Gemm.provider().toString();
+    }
+
+    private static boolean avx512() {
+        try {
+            String flags = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/cpuinfo")).stream()
+                    .filter(l -> l.startsWith("flags")).findFirst().orElse("");
+            return java.util.Arrays.asList(flags.split("\\s+"))
+                    .containsAll(java.util.List.of("avx512f", "avx512vl", "avx512bw", "avx512dq"));
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 
     /** {@code floats} uniform values in [-1, 1), 64-byte aligned. */

@@ -32,8 +32,28 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * logs JMH's own output to {@code jmh.log}, and keeps every result for {@code results.json}.
  */
 final class JmhRunner {
-    /** The forks need what the launcher gives every Gatun JVM. */
-    static final String[] JVM_FLAGS = {"--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"};
+    /**
+     * The forks need what the launcher gives every Gatun JVM, and the OpenBLAS core type the peers get
+     * ({@link #FORK_CORE_TYPE}).
+     */
+    static final String[] JVM_FLAGS = forkFlags();
+
+    /**
+     * {@code -Dgatun.openblas.coretype} of every fork: this process's own setting when given, else {@code SKYLAKEX}
+     * on AVX-512 CPUs, the setting the peers run with ({@link PeerRunner}), so that neither side measures the
+     * slower kernels an {@code OPENBLAS_CORETYPE} left in the environment would select; else none (Gatun's default).
+     */
+    static final String FORK_CORE_TYPE = System.getProperty("gatun.openblas.coretype",
+            MachineInfo.cpuHasAvx512() ? "SKYLAKEX" : null);
+
+    private static String[] forkFlags() {
+        List<String> flags = new ArrayList<>(List.of("--add-modules=jdk.incubator.vector",
+                "--enable-native-access=ALL-UNNAMED"));
+        if (FORK_CORE_TYPE != null) {
+            flags.add("-Dgatun.openblas.coretype=" + FORK_CORE_TYPE);
+        }
+        return flags.toArray(String[]::new);
+    }
 
     /** How long and how often to measure. */
     record Settings(String name, int forks, int warmupIterations, TimeValue warmupTime,

@@ -39,6 +39,12 @@ record MachineInfo(String cpu, int cores, List<String> vectorFlags, String cache
         return vectorFlags.contains("avx512f");
     }
 
+    /** {@return whether /proc/cpuinfo lists AVX-512 F, VL, BW and DQ (the flags of OpenBLAS's SKYLAKEX kernels)} */
+    static boolean cpuHasAvx512() {
+        List<String> flags = Arrays.asList(field(lines(Path.of("/proc/cpuinfo")), "flags").split("\\s+"));
+        return flags.containsAll(List.of("avx512f", "avx512vl", "avx512bw", "avx512dq"));
+    }
+
     static MachineInfo probe(Path repoRoot) {
         List<String> cpuinfo = lines(Path.of("/proc/cpuinfo"));
         String cpu = field(cpuinfo, "model name");
@@ -118,9 +124,13 @@ record MachineInfo(String cpu, int cores, List<String> vectorFlags, String cache
                         + first(index.resolve("size")));
             }
         } catch (IOException e) {
-            return "unknown";
+            // Some VMs have no cache folder in sysfs; /proc/cpuinfo still gives one size (L2 on x86).
         }
-        return out.isEmpty() ? "unknown" : String.join(", ", out);
+        if (out.isEmpty()) {
+            String size = field(lines(Path.of("/proc/cpuinfo")), "cache size");
+            return size.isEmpty() ? "unknown" : "cache size " + size + " (/proc/cpuinfo; no cache folder in sysfs)";
+        }
+        return String.join(", ", out);
     }
 
     private static String commit(Path repoRoot) {

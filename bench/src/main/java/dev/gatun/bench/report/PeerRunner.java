@@ -192,7 +192,8 @@ final class PeerRunner implements AutoCloseable {
                 case ONEDNN -> compile(peer, peersDir.resolve("onednn_rnn_bench.cpp"),
                         List.of("g++", "-O2", "-std=c++17"), "-ldnnl");
                 case C_CBLAS -> {
-                    Command exe = compile(peer, nativeDir.resolve("sgemm_bench.c"), List.of("gcc", "-O2"), "-lopenblas");
+                    Command exe = compile(peer, nativeDir.resolve("sgemm_bench.c"), List.of("gcc", "-O2"),
+                            "-l:libopenblas.so.0");
                     // "auto": the harness keeps the environment's OPENBLAS_CORETYPE, which run() sets as for the others.
                     yield exe.problem() != null ? exe : new Command(List.of(exe.words().get(0), "--coretype", "auto"), null);
                 }

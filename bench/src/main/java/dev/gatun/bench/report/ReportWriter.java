@@ -54,7 +54,9 @@ final class ReportWriter {
         item(md, "Gatun kernels", m.vector());
         item(md, "threads", "Gatun: 1 unless the row says 2 threads; each peer runs with the same thread count as "
                 + "its row (OMP_NUM_THREADS, OPENBLAS_NUM_THREADS, MKL_NUM_THREADS"
-                + (m.avx512() ? "; OPENBLAS_CORETYPE=SKYLAKEX" : "") + ")");
+                + (m.avx512() ? "; OPENBLAS_CORETYPE=SKYLAKEX" : "") + ")"
+                + (JmhRunner.FORK_CORE_TYPE != null
+                        ? "; Gatun's forks: -Dgatun.openblas.coretype=" + JmhRunner.FORK_CORE_TYPE : ""));
         item(md, "peers", h.peerVersions().isEmpty() ? "none ran" : h.peerVersions().entrySet().stream()
                 .sorted(Map.Entry.comparingByKey())
                 .map(e -> e.getKey().label + ": " + e.getValue())
@@ -162,6 +164,27 @@ final class ReportWriter {
             md.append('.');
         }
         md.append("\n\n");
+        if (g == Group.GEMM) {
+            coreTypeEffect(md, rows);
+        }
+    }
+
+    /** The effect of the AVX-512 core type: the openblas rows over the Haswell-kernel rows of the same size. */
+    private static void coreTypeEffect(StringBuilder md, List<Row> rows) {
+        List<String> ratios = new ArrayList<>();
+        for (Row fast : rows) {
+            if (fast.gatun() == null || !fast.scenario().id().matches("gemm-openblas-\\d+")) {
+                continue;
+            }
+            String size = fast.scenario().id().substring("gemm-openblas-".length());
+            rows.stream().filter(r -> r.scenario().id().equals("gemm-openblas-haswell-" + size) && r.gatun() != null)
+                    .findFirst().ifPresent(slow -> ratios.add(size + "³ " + String.format(Locale.ROOT, "%.2f×",
+                            fast.gatun().median() / slow.gatun().median())));
+        }
+        if (!ratios.isEmpty()) {
+            md.append("OpenBLAS through FFM, AVX-512 (SKYLAKEX) kernels over its Haswell kernels: ")
+                    .append(String.join(", ", ratios)).append(" (issue #2: ≥ 1.80× at 512³).\n\n");
+        }
     }
 
     private static Set<Peer> peersOf(List<Row> rows) {

@@ -112,4 +112,17 @@ class ReportWriterTest {
         assertEquals("571", ReportWriter.number(571.4));
         assertEquals("235,120", ReportWriter.number(235_120.4));
     }
+
+    @Test
+    void gemmTableGivesTheCoreTypeEffect() {
+        Scenario fast = new Scenario("gemm-openblas-512", Group.GEMM, "openblas 512³", "x.Gemm", Map.of(), 1,
+                List.of(), null);
+        Scenario slow = new Scenario("gemm-openblas-haswell-512", Group.GEMM, "openblas, Haswell kernels 512³",
+                "x.Gemm", Map.of(), 1, List.of(), null);
+        // GFLOP/s: 190 with the AVX-512 kernels against 100 with Haswell's is 1.90x.
+        Row a = new Row(fast, "", Estimate.of(new double[] {190}), null, 0, Map.of(), null);
+        Row b = new Row(slow, "", Estimate.of(new double[] {100}), null, 0, Map.of(), null);
+        String md = report(List.of(a, b));
+        assertTrue(md.contains("Haswell kernels: 512³ 1.90×"), md);
+    }
 }
