@@ -14,7 +14,7 @@ import jdk.incubator.vector.VectorSpecies;
  * multiply-adds per block, no horizontal reduction. Accumulators start from and end in the gates scratch.
  *
  * <p>fp32 adds the k terms in order, two LSTM or GRU blocks per pass (8 and 6 independent accumulators hide the
- * 4-cycle FMA latency), four one-gate blocks. bf16 keeps two partial sums per accumulator, even k starting from the
+ * 4-cycle FMA latency), eight one-gate blocks (then four, then one). bf16 keeps two partial sums per accumulator, even k starting from the
  * initial value and odd k from zero, added at the end: each weight vector also costs an integer op, and with a
  * single sum per gate the two dependent FMAs of a k pair would leave the loop latency-bound at half its port limit.
  * bf16 runs one LSTM or GRU block per pass: two would not fit C2's inlining budget (see {@link PanamaStreamKernels}).
@@ -230,6 +230,43 @@ final class PanamaGateKernels {
     }
 
     // ---- one gate (RNN, LSTM projection): sums from init[ia] to out[oa], block j at +j*L ------------------------
+
+    // Eight blocks: 8 FMA chains keep both FMA pipes busy (4 chains of 4-cycle latency fill only one), which matters
+    // when the weights come from L2 (an RNN H256 step: 512 KiB).
+    static void oneGate8F32(MemorySegment w, long xa, long xs, long ha, long hs, float[] v, int vx, int kx, int vh,
+            int kh, float[] init, int ia, float[] out, int oa) {
+        FloatVector a0 = load(init, ia), a1 = load(init, ia + L), a2 = load(init, ia + 2 * L);
+        FloatVector a3 = load(init, ia + 3 * L), a4 = load(init, ia + 4 * L), a5 = load(init, ia + 5 * L);
+        FloatVector a6 = load(init, ia + 6 * L), a7 = load(init, ia + 7 * L);
+        for (int r = 0; r < 2; r++) {
+            long p0 = r == 0 ? xa : ha;
+            long s = r == 0 ? xs : hs;
+            long p1 = p0 + s, p2 = p0 + 2 * s, p3 = p0 + 3 * s, p4 = p0 + 4 * s, p5 = p0 + 5 * s, p6 = p0 + 6 * s;
+            long p7 = p0 + 7 * s;
+            int vb = r == 0 ? vx : vh;
+            int n = r == 0 ? kx : kh;
+            for (int k = 0; k < n; k++) {
+                FloatVector x = FloatVector.broadcast(F, v[vb + k]);
+                long p = k * V;
+                a0 = load(w, p0 + p).fma(x, a0);
+                a1 = load(w, p1 + p).fma(x, a1);
+                a2 = load(w, p2 + p).fma(x, a2);
+                a3 = load(w, p3 + p).fma(x, a3);
+                a4 = load(w, p4 + p).fma(x, a4);
+                a5 = load(w, p5 + p).fma(x, a5);
+                a6 = load(w, p6 + p).fma(x, a6);
+                a7 = load(w, p7 + p).fma(x, a7);
+            }
+        }
+        store(a0, out, oa);
+        store(a1, out, oa + L);
+        store(a2, out, oa + 2 * L);
+        store(a3, out, oa + 3 * L);
+        store(a4, out, oa + 4 * L);
+        store(a5, out, oa + 5 * L);
+        store(a6, out, oa + 6 * L);
+        store(a7, out, oa + 7 * L);
+    }
 
     static void oneGate4F32(MemorySegment w, long xa, long xs, long ha, long hs, float[] v, int vx, int kx, int vh,
             int kh, float[] init, int ia, float[] out, int oa) {

@@ -66,7 +66,7 @@ final class PanamaStreamKernels implements StreamKernels {
     @Override
     public int blocksPerPass(PackedLayout l) {
         if (l.gates == 1) {
-            return 4;
+            return l.bf16 ? 4 : 8;
         }
         return l.bf16 ? 1 : 2;
     }
@@ -146,18 +146,19 @@ final class PanamaStreamKernels implements StreamKernels {
             int base = partBase(l, LSTM_SLOTS, blockBegin);
             int row = (blockEnd - blockBegin) * L;
             int kx = s.projected ? 0 : l.xSpan;
-            int b = blockBegin;
-            if (!l.bf16) {
-                for (; b + 2 <= blockEnd; b += 2) {
-                    PanamaGateKernels.lstm2F32(w, l.xBlock(b), l.xBlockBytes, l.hBlock(b), l.hBlockBytes, s.v,
-                            s.xIn(), kx, s.hIn(), l.hSpan, s.gates, base + (b - blockBegin) * L, row);
-                }
-            }
-            for (; b < blockEnd; b++) {
+            int n = blockEnd - blockBegin;
+            int width = l.bf16 ? 1 : 2;
+            int passes = passes(n, width, 1);
+            for (int i = 0; i < passes; i++) {
+                int p = s.reversed() ? passes - 1 - i : i;
+                int b = blockBegin + passStart(p, n, width, 1);
                 int ga = base + (b - blockBegin) * L;
                 if (l.bf16) {
                     PanamaGateKernels.lstm1Bf16(w, l.xBlock(b), l.hBlock(b), s.v, s.xIn(), kx, s.hIn(), l.hSpan,
                             s.gates, ga, row);
+                } else if (passWidth(p, n, width, 1) == 2) {
+                    PanamaGateKernels.lstm2F32(w, l.xBlock(b), l.xBlockBytes, l.hBlock(b), l.hBlockBytes, s.v,
+                            s.xIn(), kx, s.hIn(), l.hSpan, s.gates, ga, row);
                 } else {
                     PanamaGateKernels.lstm1F32(w, l.xBlock(b), l.hBlock(b), s.v, s.xIn(), kx, s.hIn(), l.hSpan,
                             s.gates, ga, row);
@@ -208,18 +209,19 @@ final class PanamaStreamKernels implements StreamKernels {
             int base = partBase(l, GRU_SLOTS, blockBegin);
             int row = (blockEnd - blockBegin) * L;
             int kx = s.projected ? 0 : l.xSpan;
-            int b = blockBegin;
-            if (!l.bf16) {
-                for (; b + 2 <= blockEnd; b += 2) {
-                    PanamaGateKernels.gru2F32(w, l.xBlock(b), l.xBlockBytes, l.hBlock(b), l.hBlockBytes, s.v,
-                            s.xIn(), kx, s.hIn(), l.hSpan, s.gates, base + (b - blockBegin) * L, row);
-                }
-            }
-            for (; b < blockEnd; b++) {
+            int n = blockEnd - blockBegin;
+            int width = l.bf16 ? 1 : 2;
+            int passes = passes(n, width, 1);
+            for (int i = 0; i < passes; i++) {
+                int p = s.reversed() ? passes - 1 - i : i;
+                int b = blockBegin + passStart(p, n, width, 1);
                 int ga = base + (b - blockBegin) * L;
                 if (l.bf16) {
                     PanamaGateKernels.gru1Bf16(w, l.xBlock(b), l.hBlock(b), s.v, s.xIn(), kx, s.hIn(), l.hSpan,
                             s.gates, ga, row);
+                } else if (passWidth(p, n, width, 1) == 2) {
+                    PanamaGateKernels.gru2F32(w, l.xBlock(b), l.xBlockBytes, l.hBlock(b), l.hBlockBytes, s.v,
+                            s.xIn(), kx, s.hIn(), l.hSpan, s.gates, ga, row);
                 } else {
                     PanamaGateKernels.gru1F32(w, l.xBlock(b), l.hBlock(b), s.v, s.xIn(), kx, s.hIn(), l.hSpan,
                             s.gates, ga, row);
@@ -269,7 +271,7 @@ final class PanamaStreamKernels implements StreamKernels {
             PackedLayout l = s.layout;
             oneGateBlocks(l.bf16, s.weights, l.xBlock(blockBegin), l.xBlockBytes, l.hBlock(blockBegin),
                     l.hBlockBytes, s.v, s.xIn(), s.projected ? 0 : l.xSpan, s.hIn(), l.hSpan, s.gates,
-                    blockBegin * L, s.v, s.hOut() + blockBegin * L, blockEnd - blockBegin);
+                    blockBegin * L, s.v, s.hOut() + blockBegin * L, blockEnd - blockBegin, s.reversed());
         }
     }
 
@@ -279,33 +281,63 @@ final class PanamaStreamKernels implements StreamKernels {
             PackedLayout l = s.layout;
             oneGateBlocks(l.bf16, s.projWeights, 0, 0, blockBegin * l.projBlockBytes, l.projBlockBytes, s.hFull, 0,
                     0, 0, l.projSpan, s.zeros, blockBegin * L, s.v, s.hOut() + blockBegin * L,
-                    blockEnd - blockBegin);
+                    blockEnd - blockBegin, s.reversed());
         }
     }
 
     // `blocks` consecutive blocks: the first at xa / ha in the W_ih / W_hh parts (xs, hs bytes apart), v's x and h
-    // at vx (kx values) and vh (kh values); sums start from init at ia and go to out at oa, one vector per block.
+    // at vx (kx values) and vh (kh values); sums start from init at ia and go to out at oa, one vector per block;
+    // fp32 in passes of eight blocks, then one of four, then single ones; bf16 (two sums per block already) in
+    // passes of four, then single ones; last to first when `reversed`.
     private static void oneGateBlocks(boolean bf16, MemorySegment w, long xa, long xs, long ha, long hs, float[] v,
-            int vx, int kx, int vh, int kh, float[] init, int ia, float[] out, int oa, int blocks) {
-        int j = 0;
-        for (; j + 4 <= blocks; j += 4) {
-            if (bf16) {
-                PanamaGateKernels.oneGate4Bf16(w, xa + j * xs, xs, ha + j * hs, hs, v, vx, kx, vh, kh, init,
-                        ia + j * L, out, oa + j * L);
+            int vx, int kx, int vh, int kh, float[] init, int ia, float[] out, int oa, int blocks, boolean reversed) {
+        int big = bf16 ? 4 : 8;
+        int mid = bf16 ? 1 : 4;
+        int passes = passes(blocks, big, mid);
+        for (int i = 0; i < passes; i++) {
+            int p = reversed ? passes - 1 - i : i;
+            int j = passStart(p, blocks, big, mid);
+            int width = passWidth(p, blocks, big, mid);
+            long x = xa + j * xs, h = ha + j * hs;
+            int in = ia + j * L, o = oa + j * L;
+            if (width == 8) {
+                PanamaGateKernels.oneGate8F32(w, x, xs, h, hs, v, vx, kx, vh, kh, init, in, out, o);
+            } else if (width == 4 && bf16) {
+                PanamaGateKernels.oneGate4Bf16(w, x, xs, h, hs, v, vx, kx, vh, kh, init, in, out, o);
+            } else if (width == 4) {
+                PanamaGateKernels.oneGate4F32(w, x, xs, h, hs, v, vx, kx, vh, kh, init, in, out, o);
+            } else if (bf16) {
+                PanamaGateKernels.oneGate1Bf16(w, x, h, v, vx, kx, vh, kh, init, in, out, o);
             } else {
-                PanamaGateKernels.oneGate4F32(w, xa + j * xs, xs, ha + j * hs, hs, v, vx, kx, vh, kh, init,
-                        ia + j * L, out, oa + j * L);
+                PanamaGateKernels.oneGate1F32(w, x, h, v, vx, kx, vh, kh, init, in, out, o);
             }
         }
-        for (; j < blocks; j++) {
-            if (bf16) {
-                PanamaGateKernels.oneGate1Bf16(w, xa + j * xs, ha + j * hs, v, vx, kx, vh, kh, init, ia + j * L, out,
-                        oa + j * L);
-            } else {
-                PanamaGateKernels.oneGate1F32(w, xa + j * xs, ha + j * hs, v, vx, kx, vh, kh, init, ia + j * L, out,
-                        oa + j * L);
-            }
+    }
+
+    // ---- passes over `blocks` blocks: as many of `big` blocks as fit, then at most one of `mid` (1: none), then
+    // single blocks. Pass p's first block and width are computed, not stored: nothing to allocate per step. ------
+
+    static int passes(int blocks, int big, int mid) {
+        int rest = blocks % big;
+        int mids = mid > 1 && rest >= mid ? 1 : 0;
+        return blocks / big + mids + rest - mids * mid;
+    }
+
+    /** First block of pass p, relative to the first block of the range. */
+    static int passStart(int p, int blocks, int big, int mid) {
+        int full = blocks / big;
+        int mids = mid > 1 && blocks % big >= mid ? 1 : 0;
+        if (p < full + mids) {
+            return p * big;
         }
+        return full * big + mids * mid + (p - full - mids);
+    }
+
+    /** Blocks in pass p. */
+    static int passWidth(int p, int blocks, int big, int mid) {
+        int full = blocks / big;
+        int mids = mid > 1 && blocks % big >= mid ? 1 : 0;
+        return p < full ? big : p < full + mids ? mid : 1;
     }
 
     // ---- helpers ------------------------------------------------------------------------------------------------

@@ -10,6 +10,8 @@ import java.lang.foreign.MemorySegment;
  * between steps (published to the worker thread by the step barrier). Indices are in floats.
  */
 final class StepBuffers {
+    /** {@code -Dgatun.stream.serpentine=false} streams every step first to last (for A/B measurements). */
+    static final boolean SERPENTINE = !"false".equals(System.getProperty("gatun.stream.serpentine"));
     final PackedLayout layout;
     final MemorySegment weights;     // main panel
     final MemorySegment projWeights; // projection panel
@@ -65,6 +67,15 @@ final class StepBuffers {
     /** Index of h in the v half this step writes. */
     int hOut() {
         return vOut() + layout.vHOffset;
+    }
+
+    /**
+     * Whether this step streams its blocks of weights last to first. Every other step does: a sweep over more weights
+     * than L2 holds, always in the same order, evicts each line before its next use (LRU), while a sweep back starts
+     * with the blocks the last one left in L2. Each block is computed as in a forward sweep, so results do not change.
+     */
+    boolean reversed() {
+        return SERPENTINE && current == 1;
     }
 
     /** Row A of the initial accumulators: b_ih for a full step, the precomputed projection otherwise. */

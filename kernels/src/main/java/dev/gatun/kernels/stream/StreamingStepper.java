@@ -61,9 +61,9 @@ public final class StreamingStepper implements AutoCloseable {
         this.stages = new StepStage[][] {kernels.cellStages(layout), kernels.projectionStages(layout)};
         this.blocks = new int[] {layout.unitBlocks, layout.outBlocks};
         int pass = kernels.blocksPerPass(layout);
-        // The projection is a one-gate panel, four blocks per pass.
+        // The projection is a one-gate panel: eight fp32 or four bf16 blocks per pass.
         this.split = new int[] {threads == 1 ? layout.unitBlocks : split(layout.unitBlocks, pass),
-            threads == 1 ? layout.outBlocks : split(layout.outBlocks, 4)};
+            threads == 1 ? layout.outBlocks : split(layout.outBlocks, layout.bf16 ? 4 : 8)};
         this.worker = threads == 1 ? null : new StepWorker(this::callerPart, this::workerPart, "gatun-stream-" + cell);
     }
 
