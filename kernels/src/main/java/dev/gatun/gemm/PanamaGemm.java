@@ -10,6 +10,7 @@ import static dev.gatun.gemm.PanamaMicroKernels.VECTOR_BYTES;
 
 import dev.gatun.blas.BlasChecks;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -53,12 +54,26 @@ final class PanamaGemm implements GemmProvider, GemmKernel {
 
     private static final PanamaGemm DEFAULT = new PanamaGemm(PanamaMicroKernels.defaultRows());
 
+    /** Lane r of a tile-column gather reads tile row r: indices r * NR. */
+    private static final int[] COLUMN = columnIndices();
+    /** The lanes of a full tile column, for 12-row and 6-row tiles (a 16-lane vector holds either). */
+    private static final VectorMask<Float> ROWS_12 = VectorMask.fromLong(F, (1L << Math.min(12, L)) - 1);
+    private static final VectorMask<Float> ROWS_6 = VectorMask.fromLong(F, (1L << Math.min(6, L)) - 1);
+
+    private static int[] columnIndices() {
+        int[] idx = new int[L];
+        for (int r = 0; r < L; r++) {
+            idx[r] = r * NR;
+        }
+        return idx;
+    }
+
     /** Per-thread packing buffers, grown on demand and then reused. */
     private static final class Scratch {
         float[] a = new float[0];                    // packed A block: MC/MR panels of (MR, KCP)
         MemorySegment b = MemorySegment.NULL;        // packed B block: NC/NR panels of (kc, NR), 64-byte aligned
-        // One tile, row-major (MR, NR).
-        final float[] tile = new float[12 * NR];
+        // One tile, row-major (MR, NR), with room for L rows so that a gather of one tile column stays inside.
+        final float[] tile = new float[Math.max(12, L) * NR];
 
         float[] a(int floats) {
             if (a.length < floats) {
@@ -262,7 +277,7 @@ final class PanamaGemm implements GemmProvider, GemmKernel {
             } else {
                 PanamaMicroKernels.tile6(kc, ap, aPanel, bp, bPanel, NR * Float.BYTES, tile);
             }
-            store(tile, Math.min(mr, mc - ir), cols, alpha, beta, c, cFirst + (long) ir * cRow, cRow, cCol);
+            store(tile, Math.min(mr, mc - ir), mc - ir, cols, alpha, beta, c, cFirst + (long) ir * cRow, cRow, cCol);
         }
     }
 
@@ -276,16 +291,39 @@ final class PanamaGemm implements GemmProvider, GemmKernel {
             } else {
                 PanamaMicroKernels.tile6(kc, ap, aPanel, b, bPanel, bStride, tile);
             }
-            store(tile, Math.min(mr, mc - ir), NR, alpha, beta, c, cFirst + (long) ir * cRow, cRow, cCol);
+            store(tile, Math.min(mr, mc - ir), mc - ir, NR, alpha, beta, c, cFirst + (long) ir * cRow, cRow, cCol);
         }
     }
 
-    private static void store(float[] tile, int rows, int cols, float alpha, float beta, MemorySegment c,
-                              long cFirst, int cRow, int cCol) {
+    // `rest`: rows of this block from the tile's first on (>= rows); they are C elements this call writes.
+    private void store(float[] tile, int rows, int rest, int cols, float alpha, float beta, MemorySegment c,
+                       long cFirst, int cRow, int cCol) {
         if (cCol == 1) {
             storeTile(tile, rows, cols, alpha, beta, c, cFirst, cRow);
+        } else if (rows == mr && rest >= L && mr <= L) {
+            storeTileTransposedGathered(tile, mr == 12 ? ROWS_12 : ROWS_6, cols, alpha, beta, c, cFirst, cCol);
         } else {
             storeTileTransposed(tile, rows, cols, alpha, beta, c, cFirst, cCol);
+        }
+    }
+
+    /**
+     * {@link #storeTileTransposed} for a full tile whose C rows extend at least one vector past its first element,
+     * all within this call's C: each tile column is one gather (rows r * NR apart) and one vector of C, the lanes
+     * past the tile's rows keep C's own values (read and written back unchanged: elements of C that a later tile
+     * of this call writes). The same operations per element as the scalar store, so the same bits; the scalar store
+     * cost a quarter of an LSTM B=32 recurrent step (113 vs 85 us with the store skipped).
+     */
+    private static void storeTileTransposedGathered(float[] tile, VectorMask<Float> rowsMask, int cols, float alpha,
+                                                   float beta, MemorySegment c, long cFirst, int ldc) {
+        for (int q = 0; q < cols; q++) {
+            long at = (cFirst + (long) q * ldc) * Float.BYTES;
+            FloatVector old = FloatVector.fromMemorySegment(F, c, at, ORDER);
+            FloatVector v = FloatVector.fromArray(F, tile, q, COLUMN, 0).mul(alpha);
+            if (beta != 0f) {
+                v = v.add(old.mul(beta));
+            }
+            old.blend(v, rowsMask).intoMemorySegment(c, at, ORDER);
         }
     }
 

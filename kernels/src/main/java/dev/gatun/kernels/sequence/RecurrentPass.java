@@ -25,15 +25,13 @@ public final class RecurrentPass implements AutoCloseable {
     /**
      * Whether the forward recurrent step multiplies by W_hh packed once per call ({@link PackedWeights}) instead of
      * a GEMM per step, which packs W_hh again every step: {@code -Dgatun.recurrent.packed=auto|true|false}. Auto
-     * (the default) packs only when the GEMM provider is the pure-Java one, for B >= {@link #PACKED_MIN_BATCH} and
-     * T >= 2 (a GEMV reads W once anyway, and one step gains nothing from packing once). With OpenBLAS the per-step
-     * GEMM stays: in one JMH run (B=32, T=64, H=256, busy machine) the packed step was not faster end to end
-     * (GRU 25.6-30.8 ms per sequence packed vs 20.8-24.5 ms per-step OpenBLAS; LSTM 35.0-38.1 vs 35.9-36.3), while
-     * against the per-call Java GEMM it was (step alone, best of 5: GRU 112 vs 145 us, LSTM 163 vs 219 us).
+     * (the default) packs when the Vector API kernels are enabled, for B >= {@link #PACKED_MIN_BATCH} and T >= 2 (a
+     * GEMV reads W once anyway, and one step gains nothing from packing once), whatever the GEMM provider. Measured
+     * (ForwardBreakdownBenchmark, LSTM B=32 H=256, one thread, Zen 5): 101 us per step packed against 142 us for
+     * OpenBLAS (SkylakeX kernels) and 126 us for the per-call Java GEMM.
      */
     private static final String PACKED = System.getProperty("gatun.recurrent.packed", "auto").trim();
     static final int PACKED_MIN_BATCH = 4;
-    private static final boolean JAVA_GEMM = gemmIsJava();
 
     private final LayerShape shape;
     private final boolean reverse;
@@ -354,14 +352,6 @@ public final class RecurrentPass implements AutoCloseable {
                 1f, dhNext, 0, state);
     }
 
-    private static boolean gemmIsJava() {
-        try {
-            return Gemm.provider().name().equals("java");
-        } catch (IllegalStateException e) {
-            return false;   // a forced provider that cannot run: every GEMM will say so
-        }
-    }
-
     /** Whether this forward call uses the packed recurrent step (see {@link #PACKED}). */
     private boolean usePacked(int steps, int batch) {
         if (shape.cell() == CellType.GRU_CLASSIC || !PackedWeights.available()) {
@@ -370,7 +360,7 @@ public final class RecurrentPass implements AutoCloseable {
         return switch (packedSetting) {
             case "true" -> true;
             case "false" -> false;
-            default -> JAVA_GEMM && batch >= PACKED_MIN_BATCH && steps >= 2;
+            default -> batch >= PACKED_MIN_BATCH && steps >= 2;
         };
     }
 
