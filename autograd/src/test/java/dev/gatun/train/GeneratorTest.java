@@ -20,7 +20,33 @@ class GeneratorTest {
     void generationChecksInAChildJvm() throws Exception {
         ChildJvmSuite.run(GeneratorTest.class, "streamingLogitsMatchTheTrainingForward",
                 "greedyIsDeterministicAndATrainedModelContinuesItsText", "aModelFileWithoutTrainingMetadataLoads",
-                "badArgumentsAreRejected");
+                "badArgumentsAreRejected", "feedAndPickAllocateNothing");
+    }
+
+    /** After warm-up a generated character (feed, then pick) allocates nothing: the smallest round average is 0. */
+    void feedAndPickAllocateNothing() {
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        Corpus corpus = Corpus.of("t", TrainerTest.TEXT);
+        try (CharLm lm = new CharLm(corpus.vocabulary(), new LmConfig(CellType.LSTM, 16, 96, 2), 5);
+             Generator gen = new Generator(lm)) {
+            Rng rng = new Rng(3);
+            int token = 0;
+            double best = Double.MAX_VALUE;
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (best > 0 && System.nanoTime() < deadline) {
+                for (int i = 0; i < 2000; i++) {
+                    gen.feed(token);
+                    token = gen.pick(1f, rng);
+                }
+                long before = threads.getCurrentThreadAllocatedBytes();
+                for (int i = 0; i < 2000; i++) {
+                    gen.feed(token);
+                    token = gen.pick(1f, rng);
+                }
+                best = Math.min(best, (threads.getCurrentThreadAllocatedBytes() - before) / 2000.0);
+            }
+            assertEquals(0.0, best, "bytes per generated character");
+        }
     }
 
     /** LSTM here; GRU and RNN in {@link OtherCellsChildJvmTest} (see {@link TrainerTest}). */

@@ -6,7 +6,6 @@ import static dev.gatun.gemm.PanamaMicroKernels.ORDER;
 import static dev.gatun.gemm.PanamaMicroKernels.VECTOR_BYTES;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorShuffle;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -30,36 +29,27 @@ final class PanamaGemv {
     private static final class Scratch {
         float[] x = new float[0];
         float[] y = new float[0];
+        final float[] lanes = new float[4 * L];   // four row sums' vectors, reduced by sumLanes
     }
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
-    // Lane i swapped with lane i ^ k: the steps of sum()'s fixed reduction tree (unused ones where k >= L).
-    private static final VectorShuffle<Float> SWAP_1 = swap(1), SWAP_2 = swap(2), SWAP_4 = swap(4), SWAP_8 = swap(8);
-
     private PanamaGemv() {}
 
-    private static VectorShuffle<Float> swap(int k) {
-        return VectorShuffle.fromOp(F, i -> k < L ? i ^ k : i);
-    }
-
     /**
-     * The sum of v's lanes in a fixed order (a tree of halves). Not {@code reduceLanes(ADD)}: its order is not
-     * specified, and it differs between the interpreter (lane by lane) and C2 (measured: 689 of 1000 sums changed
-     * bits once compiled), which broke bitwise determinism from cold to warm. Swaps and adds are exact in both.
+     * The sum of the L floats at {@code lanes[at]}, a vector just stored there, in a fixed order: a tree of halves
+     * (lane i plus lane i + w, w = L/2, L/4, ..., 1). Not {@code reduceLanes(ADD)}: its order is not specified, and
+     * it differs between the interpreter (lane by lane) and C2 (measured: 689 of 1000 sums changed bits once
+     * compiled), which broke bitwise determinism from cold to warm. Scalar, on an array: a helper that takes a vector
+     * is inlined only while C2's budget lasts, and one left out of line boxes its argument.
      */
-    static float sum(FloatVector v) {
-        if (L >= 16) {
-            v = v.add(v.rearrange(SWAP_8));
+    static float sumLanes(float[] lanes, int at) {
+        for (int w = L / 2; w >= 1; w >>= 1) {
+            for (int i = at; i < at + w; i++) {
+                lanes[i] += lanes[i + w];
+            }
         }
-        if (L >= 8) {
-            v = v.add(v.rearrange(SWAP_4));
-        }
-        if (L >= 4) {
-            v = v.add(v.rearrange(SWAP_2));
-        }
-        v = v.add(v.rearrange(SWAP_1));
-        return v.lane(0);
+        return lanes[at];
     }
 
     /** {@code y = alpha * op(A) x + beta * y}, arguments checked, {@code m, n > 0}. */
@@ -88,7 +78,7 @@ final class PanamaGemv {
         if (trans) {
             transposed(m, n, a, aOffset, lda, xs, ys);
         } else {
-            plain(m, n, a, aOffset, lda, xs, ys);
+            plain(m, n, a, aOffset, lda, xs, ys, s.lanes);
         }
         store(ys, yLen, alpha, beta, y, yOffset, incy);
     }
@@ -97,7 +87,8 @@ final class PanamaGemv {
     // Vector API, and uninlined vector operations allocate (measured: 1.4 GB/s instead of 80).
 
     /** {@code ys (m,) = A (m, n) xs (n,)}. */
-    private static void plain(int m, int n, MemorySegment a, long aOffset, int lda, float[] xs, float[] ys) {
+    private static void plain(int m, int n, MemorySegment a, long aOffset, int lda, float[] xs, float[] ys,
+                              float[] lanes) {
         if (n < L) {
             // Rows shorter than a vector: all scalar. The vector code would only add zero accumulators whose loops
             // never run, which is what C2 has been seen to box (see PanamaLstmCell on hoisted vector constants).
@@ -108,15 +99,16 @@ final class PanamaGemv {
         }
         int i = 0;
         for (; i + 4 <= m; i += 4) {
-            fourRows(n, a, (aOffset + (long) i * lda) * Float.BYTES, (long) lda * Float.BYTES, xs, ys, i);
+            fourRows(n, a, (aOffset + (long) i * lda) * Float.BYTES, (long) lda * Float.BYTES, xs, ys, i, lanes);
         }
         for (; i < m; i++) {
-            ys[i] = oneRow(n, a, (aOffset + (long) i * lda) * Float.BYTES, xs);
+            ys[i] = oneRow(n, a, (aOffset + (long) i * lda) * Float.BYTES, xs, lanes);
         }
     }
 
     /** {@code ys[i:i+4]} = four rows of A, from byte {@code r0} and {@code rowBytes} apart, times xs. */
-    private static void fourRows(int n, MemorySegment a, long r0, long rowBytes, float[] xs, float[] ys, int i) {
+    private static void fourRows(int n, MemorySegment a, long r0, long rowBytes, float[] xs, float[] ys, int i,
+                                 float[] lanes) {
         long r1 = r0 + rowBytes, r2 = r1 + rowBytes, r3 = r2 + rowBytes;
         FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0, t0 = s0, t1 = s0, t2 = s0, t3 = s0;
         int j = 0;
@@ -141,10 +133,14 @@ final class PanamaGemv {
             s3 = FloatVector.fromMemorySegment(F, a, r3 + o, ORDER).fma(xv, s3);
             j += L;
         }
-        ys[i] = sum(s0.add(t0)) + rowTail(j, n, a, r0, xs);
-        ys[i + 1] = sum(s1.add(t1)) + rowTail(j, n, a, r1, xs);
-        ys[i + 2] = sum(s2.add(t2)) + rowTail(j, n, a, r2, xs);
-        ys[i + 3] = sum(s3.add(t3)) + rowTail(j, n, a, r3, xs);
+        s0.add(t0).intoArray(lanes, 0);
+        s1.add(t1).intoArray(lanes, L);
+        s2.add(t2).intoArray(lanes, 2 * L);
+        s3.add(t3).intoArray(lanes, 3 * L);
+        ys[i] = sumLanes(lanes, 0) + rowTail(j, n, a, r0, xs);
+        ys[i + 1] = sumLanes(lanes, L) + rowTail(j, n, a, r1, xs);
+        ys[i + 2] = sumLanes(lanes, 2 * L) + rowTail(j, n, a, r2, xs);
+        ys[i + 3] = sumLanes(lanes, 3 * L) + rowTail(j, n, a, r3, xs);
     }
 
     /**
@@ -161,7 +157,7 @@ final class PanamaGemv {
     }
 
     /** One row of A, from byte {@code r0}, times xs. */
-    private static float oneRow(int n, MemorySegment a, long r0, float[] xs) {
+    private static float oneRow(int n, MemorySegment a, long r0, float[] xs, float[] lanes) {
         FloatVector s0 = FloatVector.zero(F), t0 = s0;
         int j = 0;
         for (int bound = n - n % (2 * L); j < bound; j += 2 * L) {
@@ -175,7 +171,8 @@ final class PanamaGemv {
                     .fma(FloatVector.fromArray(F, xs, j), s0);
             j += L;
         }
-        return sum(s0.add(t0)) + rowTail(j, n, a, r0, xs);
+        s0.add(t0).intoArray(lanes, 0);
+        return sumLanes(lanes, 0) + rowTail(j, n, a, r0, xs);
     }
 
     /** {@code ys (n,) = A^T xs} with A (m, n), xs (m,): blocks of 8, then 4, then 1 vector of columns. */

@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.text.DecimalFormat;
 import java.time.temporal.ChronoUnit;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -90,15 +91,18 @@ public final class TrainingLoop {
         double[] smooth = {Double.NaN};
         long start = System.nanoTime();
         long budget = s.seconds() > 0 ? (long) (s.seconds() * 1e9) : Long.MAX_VALUE;
+        // On a terminal the bar redraws in place; elsewhere (a log, a pipe) it prints a whole line every 10 s.
+        boolean terminal = System.console() != null && System.console().isTerminal();
         ProgressBar bar = s.quiet() ? null : new ProgressBarBuilder()
                 .setTaskName("train")
                 .setInitialMax((total - first) * charsPerStep)
-                .setUnit(" chars", 1)
-                .showSpeed(new DecimalFormat("#,##0"))
+                .setUnit("k chars", 1000)
+                .showSpeed(new DecimalFormat("#,##0.0"))
                 .setSpeedUnit(ChronoUnit.SECONDS)
                 .setStyle(ProgressBarStyle.ASCII)
-                .setUpdateIntervalMillis(250)
-                .setConsumer(new ConsoleProgressBarConsumer(barStream))
+                .setUpdateIntervalMillis(terminal ? 250 : 10_000)
+                .setConsumer(terminal ? new ConsoleProgressBarConsumer(barStream)
+                        : new DelegatingProgressBarConsumer(barStream::println, 100))
                 .build();
         try {
             trainer.run((step, loss) -> {

@@ -14,7 +14,8 @@ import jdk.incubator.vector.VectorSpecies;
  * multiply-adds per block, no horizontal reduction. Accumulators start from and end in the gates scratch.
  *
  * <p>fp32 adds the k terms in order, two LSTM or GRU blocks per pass (8 and 6 independent accumulators hide the
- * 4-cycle FMA latency), eight one-gate blocks (then four, then one). bf16 keeps two partial sums per accumulator, even k starting from the
+ * 4-cycle FMA latency), eight one-gate blocks (then four, then one). bf16 keeps two partial sums per accumulator,
+ * even k starting from the
  * initial value and odd k from zero, added at the end: each weight vector also costs an integer op, and with a
  * single sum per gate the two dependent FMAs of a k pair would leave the loop latency-bound at half its port limit.
  * bf16 runs one LSTM or GRU block per pass: two would not fit C2's inlining budget (see {@link PanamaStreamKernels}).
@@ -43,8 +44,14 @@ final class PanamaGateKernels {
     static void lstm2F32(MemorySegment w, long xa, long xs, long ha, long hs, float[] v, int vx, int kx, int vh,
             int kh, float[] g, int ga, int row) {
         int gb = ga + L;
-        FloatVector ai = load(g, ga), af = load(g, ga + row), ag = load(g, ga + 3 * row), ao = load(g, ga + 2 * row);
-        FloatVector bi = load(g, gb), bf = load(g, gb + row), bg = load(g, gb + 3 * row), bo = load(g, gb + 2 * row);
+        FloatVector ai = FloatVector.fromArray(F, g, ga);
+        FloatVector af = FloatVector.fromArray(F, g, ga + row);
+        FloatVector ag = FloatVector.fromArray(F, g, ga + 3 * row);
+        FloatVector ao = FloatVector.fromArray(F, g, ga + 2 * row);
+        FloatVector bi = FloatVector.fromArray(F, g, gb);
+        FloatVector bf = FloatVector.fromArray(F, g, gb + row);
+        FloatVector bg = FloatVector.fromArray(F, g, gb + 3 * row);
+        FloatVector bo = FloatVector.fromArray(F, g, gb + 2 * row);
         long perK = 4 * V;
         for (int r = 0; r < 2; r++) {
             long pa = r == 0 ? xa : ha;
@@ -55,29 +62,32 @@ final class PanamaGateKernels {
                 FloatVector x = FloatVector.broadcast(F, v[vb + k]);
                 long p = pa + k * perK;
                 long q = pb + k * perK;
-                ai = load(w, p).fma(x, ai);
-                af = load(w, p + V).fma(x, af);
-                ag = load(w, p + 2 * V).fma(x, ag);
-                ao = load(w, p + 3 * V).fma(x, ao);
-                bi = load(w, q).fma(x, bi);
-                bf = load(w, q + V).fma(x, bf);
-                bg = load(w, q + 2 * V).fma(x, bg);
-                bo = load(w, q + 3 * V).fma(x, bo);
+                ai = FloatVector.fromMemorySegment(F, w, p, ORDER).fma(x, ai);
+                af = FloatVector.fromMemorySegment(F, w, p + V, ORDER).fma(x, af);
+                ag = FloatVector.fromMemorySegment(F, w, p + 2 * V, ORDER).fma(x, ag);
+                ao = FloatVector.fromMemorySegment(F, w, p + 3 * V, ORDER).fma(x, ao);
+                bi = FloatVector.fromMemorySegment(F, w, q, ORDER).fma(x, bi);
+                bf = FloatVector.fromMemorySegment(F, w, q + V, ORDER).fma(x, bf);
+                bg = FloatVector.fromMemorySegment(F, w, q + 2 * V, ORDER).fma(x, bg);
+                bo = FloatVector.fromMemorySegment(F, w, q + 3 * V, ORDER).fma(x, bo);
             }
         }
-        store(ai, g, ga);
-        store(af, g, ga + row);
-        store(ag, g, ga + 3 * row);
-        store(ao, g, ga + 2 * row);
-        store(bi, g, gb);
-        store(bf, g, gb + row);
-        store(bg, g, gb + 3 * row);
-        store(bo, g, gb + 2 * row);
+        ai.intoArray(g, ga);
+        af.intoArray(g, ga + row);
+        ag.intoArray(g, ga + 3 * row);
+        ao.intoArray(g, ga + 2 * row);
+        bi.intoArray(g, gb);
+        bf.intoArray(g, gb + row);
+        bg.intoArray(g, gb + 3 * row);
+        bo.intoArray(g, gb + 2 * row);
     }
 
     static void lstm1F32(MemorySegment w, long xa, long ha, float[] v, int vx, int kx, int vh, int kh, float[] g,
             int ga, int row) {
-        FloatVector ai = load(g, ga), af = load(g, ga + row), ag = load(g, ga + 3 * row), ao = load(g, ga + 2 * row);
+        FloatVector ai = FloatVector.fromArray(F, g, ga);
+        FloatVector af = FloatVector.fromArray(F, g, ga + row);
+        FloatVector ag = FloatVector.fromArray(F, g, ga + 3 * row);
+        FloatVector ao = FloatVector.fromArray(F, g, ga + 2 * row);
         long perK = 4 * V;
         for (int r = 0; r < 2; r++) {
             long pa = r == 0 ? xa : ha;
@@ -86,22 +96,25 @@ final class PanamaGateKernels {
             for (int k = 0; k < n; k++) {
                 FloatVector x = FloatVector.broadcast(F, v[vb + k]);
                 long p = pa + k * perK;
-                ai = load(w, p).fma(x, ai);
-                af = load(w, p + V).fma(x, af);
-                ag = load(w, p + 2 * V).fma(x, ag);
-                ao = load(w, p + 3 * V).fma(x, ao);
+                ai = FloatVector.fromMemorySegment(F, w, p, ORDER).fma(x, ai);
+                af = FloatVector.fromMemorySegment(F, w, p + V, ORDER).fma(x, af);
+                ag = FloatVector.fromMemorySegment(F, w, p + 2 * V, ORDER).fma(x, ag);
+                ao = FloatVector.fromMemorySegment(F, w, p + 3 * V, ORDER).fma(x, ao);
             }
         }
-        store(ai, g, ga);
-        store(af, g, ga + row);
-        store(ag, g, ga + 3 * row);
-        store(ao, g, ga + 2 * row);
+        ai.intoArray(g, ga);
+        af.intoArray(g, ga + row);
+        ag.intoArray(g, ga + 3 * row);
+        ao.intoArray(g, ga + 2 * row);
     }
 
     // Per k pair: words (i_k|f_k), (g_k|o_k), (i_k+1|f_k+1), (g_k+1|o_k+1), low half first; k into *, k+1 into *1.
     static void lstm1Bf16(MemorySegment w, long xa, long ha, float[] v, int vx, int kx, int vh, int kh, float[] g,
             int ga, int row) {
-        FloatVector ai = load(g, ga), af = load(g, ga + row), ag = load(g, ga + 3 * row), ao = load(g, ga + 2 * row);
+        FloatVector ai = FloatVector.fromArray(F, g, ga);
+        FloatVector af = FloatVector.fromArray(F, g, ga + row);
+        FloatVector ag = FloatVector.fromArray(F, g, ga + 3 * row);
+        FloatVector ao = FloatVector.fromArray(F, g, ga + 2 * row);
         FloatVector ai1 = FloatVector.zero(F), af1 = ai1, ag1 = ai1, ao1 = ai1;
         IntVector mask = IntVector.broadcast(I32, 0xFFFF0000);
         long perPair = 4 * V;
@@ -113,21 +126,24 @@ final class PanamaGateKernels {
                 FloatVector x0 = FloatVector.broadcast(F, v[vb + 2 * kp]);
                 FloatVector x1 = FloatVector.broadcast(F, v[vb + 2 * kp + 1]);
                 long p = pa + kp * perPair;
-                IntVector u0 = iload(w, p), u1 = iload(w, p + V), u2 = iload(w, p + 2 * V), u3 = iload(w, p + 3 * V);
-                ai = lo(u0).fma(x0, ai);
-                af = hi(u0, mask).fma(x0, af);
-                ag = lo(u1).fma(x0, ag);
-                ao = hi(u1, mask).fma(x0, ao);
-                ai1 = lo(u2).fma(x1, ai1);
-                af1 = hi(u2, mask).fma(x1, af1);
-                ag1 = lo(u3).fma(x1, ag1);
-                ao1 = hi(u3, mask).fma(x1, ao1);
+                IntVector u0 = IntVector.fromMemorySegment(I32, w, p, ORDER);
+                IntVector u1 = IntVector.fromMemorySegment(I32, w, p + V, ORDER);
+                IntVector u2 = IntVector.fromMemorySegment(I32, w, p + 2 * V, ORDER);
+                IntVector u3 = IntVector.fromMemorySegment(I32, w, p + 3 * V, ORDER);
+                ai = u0.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(x0, ai);
+                af = u0.and(mask).reinterpretAsFloats().fma(x0, af);
+                ag = u1.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(x0, ag);
+                ao = u1.and(mask).reinterpretAsFloats().fma(x0, ao);
+                ai1 = u2.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(x1, ai1);
+                af1 = u2.and(mask).reinterpretAsFloats().fma(x1, af1);
+                ag1 = u3.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(x1, ag1);
+                ao1 = u3.and(mask).reinterpretAsFloats().fma(x1, ao1);
             }
         }
-        store(ai.add(ai1), g, ga);
-        store(af.add(af1), g, ga + row);
-        store(ag.add(ag1), g, ga + 3 * row);
-        store(ao.add(ao1), g, ga + 2 * row);
+        ai.add(ai1).intoArray(g, ga);
+        af.add(af1).intoArray(g, ga + row);
+        ag.add(ag1).intoArray(g, ga + 3 * row);
+        ao.add(ao1).intoArray(g, ga + 2 * row);
     }
 
     // ---- GRU: slots r, z, xn, hn; the n accumulator runs over x from slot xn, then over h from slot hn ---------
@@ -135,15 +151,19 @@ final class PanamaGateKernels {
     static void gru2F32(MemorySegment w, long xa, long xs, long ha, long hs, float[] v, int vx, int kx, int vh,
             int kh, float[] g, int ga, int row) {
         int gb = ga + L;
-        FloatVector ar = load(g, ga), az = load(g, ga + row), an = load(g, ga + 2 * row);
-        FloatVector br = load(g, gb), bz = load(g, gb + row), bn = load(g, gb + 2 * row);
+        FloatVector ar = FloatVector.fromArray(F, g, ga);
+        FloatVector az = FloatVector.fromArray(F, g, ga + row);
+        FloatVector an = FloatVector.fromArray(F, g, ga + 2 * row);
+        FloatVector br = FloatVector.fromArray(F, g, gb);
+        FloatVector bz = FloatVector.fromArray(F, g, gb + row);
+        FloatVector bn = FloatVector.fromArray(F, g, gb + 2 * row);
         long perK = 3 * V;
         for (int r = 0; r < 2; r++) {
             if (r == 1) {
-                store(an, g, ga + 2 * row);
-                store(bn, g, gb + 2 * row);
-                an = load(g, ga + 3 * row);
-                bn = load(g, gb + 3 * row);
+                an.intoArray(g, ga + 2 * row);
+                bn.intoArray(g, gb + 2 * row);
+                an = FloatVector.fromArray(F, g, ga + 3 * row);
+                bn = FloatVector.fromArray(F, g, gb + 3 * row);
             }
             long pa = r == 0 ? xa : ha;
             long pb = pa + (r == 0 ? xs : hs);
@@ -153,30 +173,32 @@ final class PanamaGateKernels {
                 FloatVector x = FloatVector.broadcast(F, v[vb + k]);
                 long p = pa + k * perK;
                 long q = pb + k * perK;
-                ar = load(w, p).fma(x, ar);
-                az = load(w, p + V).fma(x, az);
-                an = load(w, p + 2 * V).fma(x, an);
-                br = load(w, q).fma(x, br);
-                bz = load(w, q + V).fma(x, bz);
-                bn = load(w, q + 2 * V).fma(x, bn);
+                ar = FloatVector.fromMemorySegment(F, w, p, ORDER).fma(x, ar);
+                az = FloatVector.fromMemorySegment(F, w, p + V, ORDER).fma(x, az);
+                an = FloatVector.fromMemorySegment(F, w, p + 2 * V, ORDER).fma(x, an);
+                br = FloatVector.fromMemorySegment(F, w, q, ORDER).fma(x, br);
+                bz = FloatVector.fromMemorySegment(F, w, q + V, ORDER).fma(x, bz);
+                bn = FloatVector.fromMemorySegment(F, w, q + 2 * V, ORDER).fma(x, bn);
             }
         }
-        store(ar, g, ga);
-        store(az, g, ga + row);
-        store(an, g, ga + 3 * row);
-        store(br, g, gb);
-        store(bz, g, gb + row);
-        store(bn, g, gb + 3 * row);
+        ar.intoArray(g, ga);
+        az.intoArray(g, ga + row);
+        an.intoArray(g, ga + 3 * row);
+        br.intoArray(g, gb);
+        bz.intoArray(g, gb + row);
+        bn.intoArray(g, gb + 3 * row);
     }
 
     static void gru1F32(MemorySegment w, long xa, long ha, float[] v, int vx, int kx, int vh, int kh, float[] g,
             int ga, int row) {
-        FloatVector ar = load(g, ga), az = load(g, ga + row), an = load(g, ga + 2 * row);
+        FloatVector ar = FloatVector.fromArray(F, g, ga);
+        FloatVector az = FloatVector.fromArray(F, g, ga + row);
+        FloatVector an = FloatVector.fromArray(F, g, ga + 2 * row);
         long perK = 3 * V;
         for (int r = 0; r < 2; r++) {
             if (r == 1) {
-                store(an, g, ga + 2 * row);
-                an = load(g, ga + 3 * row);
+                an.intoArray(g, ga + 2 * row);
+                an = FloatVector.fromArray(F, g, ga + 3 * row);
             }
             long pa = r == 0 ? xa : ha;
             int vb = r == 0 ? vx : vh;
@@ -184,28 +206,30 @@ final class PanamaGateKernels {
             for (int k = 0; k < n; k++) {
                 FloatVector x = FloatVector.broadcast(F, v[vb + k]);
                 long p = pa + k * perK;
-                ar = load(w, p).fma(x, ar);
-                az = load(w, p + V).fma(x, az);
-                an = load(w, p + 2 * V).fma(x, an);
+                ar = FloatVector.fromMemorySegment(F, w, p, ORDER).fma(x, ar);
+                az = FloatVector.fromMemorySegment(F, w, p + V, ORDER).fma(x, az);
+                an = FloatVector.fromMemorySegment(F, w, p + 2 * V, ORDER).fma(x, an);
             }
         }
-        store(ar, g, ga);
-        store(az, g, ga + row);
-        store(an, g, ga + 3 * row);
+        ar.intoArray(g, ga);
+        az.intoArray(g, ga + row);
+        an.intoArray(g, ga + 3 * row);
     }
 
     // Per k pair: words (r_k|z_k), (n_k|r_k+1), (z_k+1|n_k+1), low half first; k into *, k+1 into *1.
     static void gru1Bf16(MemorySegment w, long xa, long ha, float[] v, int vx, int kx, int vh, int kh, float[] g,
             int ga, int row) {
-        FloatVector ar = load(g, ga), az = load(g, ga + row), an = load(g, ga + 2 * row);
+        FloatVector ar = FloatVector.fromArray(F, g, ga);
+        FloatVector az = FloatVector.fromArray(F, g, ga + row);
+        FloatVector an = FloatVector.fromArray(F, g, ga + 2 * row);
         FloatVector zero = FloatVector.zero(F);
         FloatVector ar1 = zero, az1 = zero, an1 = zero;
         IntVector mask = IntVector.broadcast(I32, 0xFFFF0000);
         long perPair = 3 * V;
         for (int r = 0; r < 2; r++) {
             if (r == 1) {
-                store(an.add(an1), g, ga + 2 * row);
-                an = load(g, ga + 3 * row);
+                an.add(an1).intoArray(g, ga + 2 * row);
+                an = FloatVector.fromArray(F, g, ga + 3 * row);
                 an1 = zero;
             }
             long pa = r == 0 ? xa : ha;
@@ -215,18 +239,20 @@ final class PanamaGateKernels {
                 FloatVector x0 = FloatVector.broadcast(F, v[vb + 2 * kp]);
                 FloatVector x1 = FloatVector.broadcast(F, v[vb + 2 * kp + 1]);
                 long p = pa + kp * perPair;
-                IntVector u0 = iload(w, p), u1 = iload(w, p + V), u2 = iload(w, p + 2 * V);
-                ar = lo(u0).fma(x0, ar);
-                az = hi(u0, mask).fma(x0, az);
-                an = lo(u1).fma(x0, an);
-                ar1 = hi(u1, mask).fma(x1, ar1);
-                az1 = lo(u2).fma(x1, az1);
-                an1 = hi(u2, mask).fma(x1, an1);
+                IntVector u0 = IntVector.fromMemorySegment(I32, w, p, ORDER);
+                IntVector u1 = IntVector.fromMemorySegment(I32, w, p + V, ORDER);
+                IntVector u2 = IntVector.fromMemorySegment(I32, w, p + 2 * V, ORDER);
+                ar = u0.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(x0, ar);
+                az = u0.and(mask).reinterpretAsFloats().fma(x0, az);
+                an = u1.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(x0, an);
+                ar1 = u1.and(mask).reinterpretAsFloats().fma(x1, ar1);
+                az1 = u2.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(x1, az1);
+                an1 = u2.and(mask).reinterpretAsFloats().fma(x1, an1);
             }
         }
-        store(ar.add(ar1), g, ga);
-        store(az.add(az1), g, ga + row);
-        store(an.add(an1), g, ga + 3 * row);
+        ar.add(ar1).intoArray(g, ga);
+        az.add(az1).intoArray(g, ga + row);
+        an.add(an1).intoArray(g, ga + 3 * row);
     }
 
     // ---- one gate (RNN, LSTM projection): sums from init[ia] to out[oa], block j at +j*L ------------------------
@@ -235,9 +261,13 @@ final class PanamaGateKernels {
     // when the weights come from L2 (an RNN H256 step: 512 KiB).
     static void oneGate8F32(MemorySegment w, long xa, long xs, long ha, long hs, float[] v, int vx, int kx, int vh,
             int kh, float[] init, int ia, float[] out, int oa) {
-        FloatVector a0 = load(init, ia), a1 = load(init, ia + L), a2 = load(init, ia + 2 * L);
-        FloatVector a3 = load(init, ia + 3 * L), a4 = load(init, ia + 4 * L), a5 = load(init, ia + 5 * L);
-        FloatVector a6 = load(init, ia + 6 * L), a7 = load(init, ia + 7 * L);
+        FloatVector a0 = FloatVector.fromArray(F, init, ia);
+        FloatVector a1 = FloatVector.fromArray(F, init, ia + L);
+        FloatVector a2 = FloatVector.fromArray(F, init, ia + 2 * L);
+        FloatVector a3 = FloatVector.fromArray(F, init, ia + 3 * L);
+        FloatVector a4 = FloatVector.fromArray(F, init, ia + 4 * L);
+        FloatVector a5 = FloatVector.fromArray(F, init, ia + 5 * L);
+        FloatVector a6 = FloatVector.fromArray(F, init, ia + 6 * L), a7 = FloatVector.fromArray(F, init, ia + 7 * L);
         for (int r = 0; r < 2; r++) {
             long p0 = r == 0 ? xa : ha;
             long s = r == 0 ? xs : hs;
@@ -248,30 +278,32 @@ final class PanamaGateKernels {
             for (int k = 0; k < n; k++) {
                 FloatVector x = FloatVector.broadcast(F, v[vb + k]);
                 long p = k * V;
-                a0 = load(w, p0 + p).fma(x, a0);
-                a1 = load(w, p1 + p).fma(x, a1);
-                a2 = load(w, p2 + p).fma(x, a2);
-                a3 = load(w, p3 + p).fma(x, a3);
-                a4 = load(w, p4 + p).fma(x, a4);
-                a5 = load(w, p5 + p).fma(x, a5);
-                a6 = load(w, p6 + p).fma(x, a6);
-                a7 = load(w, p7 + p).fma(x, a7);
+                a0 = FloatVector.fromMemorySegment(F, w, p0 + p, ORDER).fma(x, a0);
+                a1 = FloatVector.fromMemorySegment(F, w, p1 + p, ORDER).fma(x, a1);
+                a2 = FloatVector.fromMemorySegment(F, w, p2 + p, ORDER).fma(x, a2);
+                a3 = FloatVector.fromMemorySegment(F, w, p3 + p, ORDER).fma(x, a3);
+                a4 = FloatVector.fromMemorySegment(F, w, p4 + p, ORDER).fma(x, a4);
+                a5 = FloatVector.fromMemorySegment(F, w, p5 + p, ORDER).fma(x, a5);
+                a6 = FloatVector.fromMemorySegment(F, w, p6 + p, ORDER).fma(x, a6);
+                a7 = FloatVector.fromMemorySegment(F, w, p7 + p, ORDER).fma(x, a7);
             }
         }
-        store(a0, out, oa);
-        store(a1, out, oa + L);
-        store(a2, out, oa + 2 * L);
-        store(a3, out, oa + 3 * L);
-        store(a4, out, oa + 4 * L);
-        store(a5, out, oa + 5 * L);
-        store(a6, out, oa + 6 * L);
-        store(a7, out, oa + 7 * L);
+        a0.intoArray(out, oa);
+        a1.intoArray(out, oa + L);
+        a2.intoArray(out, oa + 2 * L);
+        a3.intoArray(out, oa + 3 * L);
+        a4.intoArray(out, oa + 4 * L);
+        a5.intoArray(out, oa + 5 * L);
+        a6.intoArray(out, oa + 6 * L);
+        a7.intoArray(out, oa + 7 * L);
     }
 
     static void oneGate4F32(MemorySegment w, long xa, long xs, long ha, long hs, float[] v, int vx, int kx, int vh,
             int kh, float[] init, int ia, float[] out, int oa) {
-        FloatVector a0 = load(init, ia), a1 = load(init, ia + L), a2 = load(init, ia + 2 * L);
-        FloatVector a3 = load(init, ia + 3 * L);
+        FloatVector a0 = FloatVector.fromArray(F, init, ia);
+        FloatVector a1 = FloatVector.fromArray(F, init, ia + L);
+        FloatVector a2 = FloatVector.fromArray(F, init, ia + 2 * L);
+        FloatVector a3 = FloatVector.fromArray(F, init, ia + 3 * L);
         for (int r = 0; r < 2; r++) {
             long p0 = r == 0 ? xa : ha;
             long s = r == 0 ? xs : hs;
@@ -281,37 +313,40 @@ final class PanamaGateKernels {
             for (int k = 0; k < n; k++) {
                 FloatVector x = FloatVector.broadcast(F, v[vb + k]);
                 long p = k * V;
-                a0 = load(w, p0 + p).fma(x, a0);
-                a1 = load(w, p1 + p).fma(x, a1);
-                a2 = load(w, p2 + p).fma(x, a2);
-                a3 = load(w, p3 + p).fma(x, a3);
+                a0 = FloatVector.fromMemorySegment(F, w, p0 + p, ORDER).fma(x, a0);
+                a1 = FloatVector.fromMemorySegment(F, w, p1 + p, ORDER).fma(x, a1);
+                a2 = FloatVector.fromMemorySegment(F, w, p2 + p, ORDER).fma(x, a2);
+                a3 = FloatVector.fromMemorySegment(F, w, p3 + p, ORDER).fma(x, a3);
             }
         }
-        store(a0, out, oa);
-        store(a1, out, oa + L);
-        store(a2, out, oa + 2 * L);
-        store(a3, out, oa + 3 * L);
+        a0.intoArray(out, oa);
+        a1.intoArray(out, oa + L);
+        a2.intoArray(out, oa + 2 * L);
+        a3.intoArray(out, oa + 3 * L);
     }
 
     static void oneGate1F32(MemorySegment w, long xa, long ha, float[] v, int vx, int kx, int vh, int kh,
             float[] init, int ia, float[] out, int oa) {
-        FloatVector a0 = load(init, ia);
+        FloatVector a0 = FloatVector.fromArray(F, init, ia);
         for (int r = 0; r < 2; r++) {
             long p0 = r == 0 ? xa : ha;
             int vb = r == 0 ? vx : vh;
             int n = r == 0 ? kx : kh;
             for (int k = 0; k < n; k++) {
-                a0 = load(w, p0 + k * V).fma(FloatVector.broadcast(F, v[vb + k]), a0);
+                FloatVector x = FloatVector.broadcast(F, v[vb + k]);
+                a0 = FloatVector.fromMemorySegment(F, w, p0 + k * V, ORDER).fma(x, a0);
             }
         }
-        store(a0, out, oa);
+        a0.intoArray(out, oa);
     }
 
     // Per k pair one word (w_k|w_k+1), low half first; k into *, k+1 into *1.
     static void oneGate4Bf16(MemorySegment w, long xa, long xs, long ha, long hs, float[] v, int vx, int kx, int vh,
             int kh, float[] init, int ia, float[] out, int oa) {
-        FloatVector a0 = load(init, ia), a1 = load(init, ia + L), a2 = load(init, ia + 2 * L);
-        FloatVector a3 = load(init, ia + 3 * L);
+        FloatVector a0 = FloatVector.fromArray(F, init, ia);
+        FloatVector a1 = FloatVector.fromArray(F, init, ia + L);
+        FloatVector a2 = FloatVector.fromArray(F, init, ia + 2 * L);
+        FloatVector a3 = FloatVector.fromArray(F, init, ia + 3 * L);
         FloatVector b0 = FloatVector.zero(F), b1 = b0, b2 = b0, b3 = b0;
         IntVector mask = IntVector.broadcast(I32, 0xFFFF0000);
         for (int r = 0; r < 2; r++) {
@@ -324,26 +359,29 @@ final class PanamaGateKernels {
                 FloatVector x0 = FloatVector.broadcast(F, v[vb + 2 * kp]);
                 FloatVector x1 = FloatVector.broadcast(F, v[vb + 2 * kp + 1]);
                 long p = kp * V;
-                IntVector u0 = iload(w, p0 + p), u1 = iload(w, p1 + p), u2 = iload(w, p2 + p), u3 = iload(w, p3 + p);
-                a0 = lo(u0).fma(x0, a0);
-                a1 = lo(u1).fma(x0, a1);
-                a2 = lo(u2).fma(x0, a2);
-                a3 = lo(u3).fma(x0, a3);
-                b0 = hi(u0, mask).fma(x1, b0);
-                b1 = hi(u1, mask).fma(x1, b1);
-                b2 = hi(u2, mask).fma(x1, b2);
-                b3 = hi(u3, mask).fma(x1, b3);
+                IntVector u0 = IntVector.fromMemorySegment(I32, w, p0 + p, ORDER);
+                IntVector u1 = IntVector.fromMemorySegment(I32, w, p1 + p, ORDER);
+                IntVector u2 = IntVector.fromMemorySegment(I32, w, p2 + p, ORDER);
+                IntVector u3 = IntVector.fromMemorySegment(I32, w, p3 + p, ORDER);
+                a0 = u0.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(x0, a0);
+                a1 = u1.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(x0, a1);
+                a2 = u2.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(x0, a2);
+                a3 = u3.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(x0, a3);
+                b0 = u0.and(mask).reinterpretAsFloats().fma(x1, b0);
+                b1 = u1.and(mask).reinterpretAsFloats().fma(x1, b1);
+                b2 = u2.and(mask).reinterpretAsFloats().fma(x1, b2);
+                b3 = u3.and(mask).reinterpretAsFloats().fma(x1, b3);
             }
         }
-        store(a0.add(b0), out, oa);
-        store(a1.add(b1), out, oa + L);
-        store(a2.add(b2), out, oa + 2 * L);
-        store(a3.add(b3), out, oa + 3 * L);
+        a0.add(b0).intoArray(out, oa);
+        a1.add(b1).intoArray(out, oa + L);
+        a2.add(b2).intoArray(out, oa + 2 * L);
+        a3.add(b3).intoArray(out, oa + 3 * L);
     }
 
     static void oneGate1Bf16(MemorySegment w, long xa, long ha, float[] v, int vx, int kx, int vh, int kh,
             float[] init, int ia, float[] out, int oa) {
-        FloatVector a0 = load(init, ia);
+        FloatVector a0 = FloatVector.fromArray(F, init, ia);
         FloatVector b0 = FloatVector.zero(F);
         IntVector mask = IntVector.broadcast(I32, 0xFFFF0000);
         for (int r = 0; r < 2; r++) {
@@ -351,38 +389,16 @@ final class PanamaGateKernels {
             int vb = r == 0 ? vx : vh;
             int pairs = (r == 0 ? kx : kh) >> 1;
             for (int kp = 0; kp < pairs; kp++) {
-                IntVector u0 = iload(w, p0 + kp * V);
-                a0 = lo(u0).fma(FloatVector.broadcast(F, v[vb + 2 * kp]), a0);
-                b0 = hi(u0, mask).fma(FloatVector.broadcast(F, v[vb + 2 * kp + 1]), b0);
+                IntVector u0 = IntVector.fromMemorySegment(I32, w, p0 + kp * V, ORDER);
+                FloatVector x0 = FloatVector.broadcast(F, v[vb + 2 * kp]);
+                a0 = u0.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(x0, a0);
+                b0 = u0.and(mask).reinterpretAsFloats().fma(FloatVector.broadcast(F, v[vb + 2 * kp + 1]), b0);
             }
         }
-        store(a0.add(b0), out, oa);
+        a0.add(b0).intoArray(out, oa);
     }
 
-    // ---- helpers ------------------------------------------------------------------------------------------------
-
-    private static FloatVector load(MemorySegment m, long offset) {
-        return FloatVector.fromMemorySegment(F, m, offset, ORDER);
-    }
-
-    private static FloatVector load(float[] a, int index) {
-        return FloatVector.fromArray(F, a, index);
-    }
-
-    private static IntVector iload(MemorySegment m, long offset) {
-        return IntVector.fromMemorySegment(I32, m, offset, ORDER);
-    }
-
-    private static void store(FloatVector x, float[] a, int index) {
-        x.intoArray(a, index);
-    }
-
-    private static FloatVector lo(IntVector word) {
-        return word.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
-    }
-
-    // The mask is a loop-invariant vector: and(int) would broadcast it per use, costing C2 twice the nodes.
-    private static FloatVector hi(IntVector word, IntVector mask) {
-        return word.and(mask).reinterpretAsFloats();
-    }
+    // Loads, stores and the bf16 widening are written out in the kernels: a helper that takes or returns a vector
+    // is inlined only while C2's budget lasts, and was seen left out of line (boxing every vector: 3 KB and 50% more
+    // time per step of a 2-layer LSTM) when the kernels were compiled in a different order.
 }

@@ -96,11 +96,14 @@ final class PanamaStreamKernels implements StreamKernels {
                 int dst = base + (blk - blockBegin) * L;
                 for (int g = 0; g < l.gates; g++) {
                     int at = src + g * gateRow;
-                    FloatVector init = gru && g == 2 ? load(a, at) : load(a, at).add(load(b, at));
-                    store(init, s.gates, dst + slotOf[g] * row);
+                    FloatVector init = FloatVector.fromArray(F, a, at);
+                    if (!gru || g != 2) {
+                        init = init.add(FloatVector.fromArray(F, b, at));
+                    }
+                    init.intoArray(s.gates, dst + slotOf[g] * row);
                 }
                 if (gru) {
-                    store(load(b, src + 2 * gateRow), s.gates, dst + GRU_HN * row);
+                    FloatVector.fromArray(F, b, src + 2 * gateRow).intoArray(s.gates, dst + GRU_HN * row);
                 }
             }
         }
@@ -176,9 +179,12 @@ final class PanamaStreamKernels implements StreamKernels {
             float[] g = s.gates;
             for (int blk = blockBegin; blk < blockEnd; blk++) {
                 int o = base + (blk - blockBegin) * L;
-                FloatVector c = load(g, o).fma(load(g, o + LSTM_G * row), load(g, o + row).mul(load(s.c, blk * L)));
-                store(c, s.c, blk * L);
-                store(c, g, o + LSTM_T * row);
+                FloatVector ig = FloatVector.fromArray(F, g, o);
+                FloatVector gg = FloatVector.fromArray(F, g, o + LSTM_G * row);
+                FloatVector fc = FloatVector.fromArray(F, g, o + row).mul(FloatVector.fromArray(F, s.c, blk * L));
+                FloatVector c = ig.fma(gg, fc);
+                c.intoArray(s.c, blk * L);
+                c.intoArray(g, o + LSTM_T * row);
             }
         }
     }
@@ -194,7 +200,8 @@ final class PanamaStreamKernels implements StreamKernels {
             int outBase = l.projSize > 0 ? 0 : s.hOut();
             for (int blk = blockBegin; blk < blockEnd; blk++) {
                 int o = base + (blk - blockBegin) * L;
-                store(load(s.gates, o + LSTM_O * row).mul(load(s.gates, o + LSTM_T * row)), out, outBase + blk * L);
+                FloatVector og = FloatVector.fromArray(F, s.gates, o + LSTM_O * row);
+                og.mul(FloatVector.fromArray(F, s.gates, o + LSTM_T * row)).intoArray(out, outBase + blk * L);
             }
         }
     }
@@ -239,7 +246,9 @@ final class PanamaStreamKernels implements StreamKernels {
             float[] g = s.gates;
             for (int blk = blockBegin; blk < blockEnd; blk++) {
                 int o = base + (blk - blockBegin) * L;
-                store(load(g, o).fma(load(g, o + GRU_HN * row), load(g, o + GRU_N * row)), g, o + GRU_N * row);
+                FloatVector r = FloatVector.fromArray(F, g, o);
+                FloatVector hn = FloatVector.fromArray(F, g, o + GRU_HN * row);
+                r.fma(hn, FloatVector.fromArray(F, g, o + GRU_N * row)).intoArray(g, o + GRU_N * row);
             }
         }
     }
@@ -255,10 +264,10 @@ final class PanamaStreamKernels implements StreamKernels {
             float[] g = s.gates;
             for (int blk = blockBegin; blk < blockEnd; blk++) {
                 int o = base + (blk - blockBegin) * L;
-                FloatVector z = load(g, o + row);
-                FloatVector n = load(g, o + GRU_N * row);
-                FloatVector h = load(s.v, hIn + blk * L);
-                store(z.fma(h.sub(n), n), s.v, hOut + blk * L);
+                FloatVector z = FloatVector.fromArray(F, g, o + row);
+                FloatVector n = FloatVector.fromArray(F, g, o + GRU_N * row);
+                FloatVector h = FloatVector.fromArray(F, s.v, hIn + blk * L);
+                z.fma(h.sub(n), n).intoArray(s.v, hOut + blk * L);
             }
         }
     }
@@ -338,15 +347,5 @@ final class PanamaStreamKernels implements StreamKernels {
         int full = blocks / big;
         int mids = mid > 1 && blocks % big >= mid ? 1 : 0;
         return p < full ? big : p < full + mids ? mid : 1;
-    }
-
-    // ---- helpers ------------------------------------------------------------------------------------------------
-
-    private static FloatVector load(float[] a, int index) {
-        return FloatVector.fromArray(F, a, index);
-    }
-
-    private static void store(FloatVector x, float[] a, int index) {
-        x.intoArray(a, index);
     }
 }

@@ -23,7 +23,8 @@ import java.util.Arrays;
  * from two threads at once is detected on a best-effort basis: a call that starts while another call on the same
  * stepper is running throws {@link IllegalStateException}. For a one-thread stepper the check is a plain in-use
  * flag (a branch and two stores per call), so two calls that start at the very same instant may still slip past it:
- * do not rely on it for correctness. A two-thread stepper sets the flag atomically, so there it is exact. Share the {@link StreamingCell} instead: it is immutable; give each thread its own stepper.
+ * do not rely on it for correctness. A two-thread stepper sets the flag atomically, so there it is exact. Share the
+ * {@link StreamingCell} instead: it is immutable; give each thread its own stepper.
  * {@link #close()} stops the worker; any later use throws {@link IllegalStateException}.
  */
 public final class StreamingStepper implements AutoCloseable {
