@@ -2,6 +2,9 @@
 """Gatun's PyTorch conformance suite: golden cases and the export round trip.
 
     /usr/bin/python3 tools/conformance/gen_goldens.py            # regenerate the goldens (deterministic)
+    /usr/bin/python3 tools/conformance/gen_goldens.py --seed 7 --sizes 5,16,33,64 --cases 24 --out /tmp/conf
+                                                                 # fresh cases, for ConformanceTest with
+                                                                 # -Dgatun.conformance.dir=/tmp/conf
     /usr/bin/python3 tools/conformance/gen_goldens.py --verify-export autograd/target/torch-export
     /usr/bin/python3 tools/conformance/gen_goldens.py --check-cli cli/target/gatun.jar
 
@@ -33,6 +36,11 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 OUT = os.path.join(ROOT, "autograd", "src", "test", "resources", "conformance")
 CASES = 36
 SIZES = [1, 3, 7, 13]
+SEED = 20261122
+# A second group with sizes of a vector (16 lanes) and more, so the vectorized kernels (not only their scalar tails)
+# are held to PyTorch: 2 cases per cell, kept small (T <= 5, B <= 3, at most 2 layers).
+WIDE_CASES = 8
+WIDE_SIZES = [16, 17, 33]
 CELLS = ["rnn_tanh", "rnn_relu", "lstm", "gru"]
 PREFIXES = ["", "", "rnn.", "encoder.lstm."]
 
@@ -88,36 +96,46 @@ def make_module(cell, input_size, hidden, layers, bidir, proj, bias, batch_first
     return torch.nn.RNN(nonlinearity="relu" if cell == "rnn_relu" else "tanh", **kw)
 
 
-def configs(rng):
+def random_configs(rng, first, count, sizes, max_layers, max_steps, max_batch, seed_base):
     out = []
-    for i in range(CASES):
+    for i in range(first, first + count):
         cell = CELLS[i % len(CELLS)]
-        layers = rng.choice([1, 1, 2, 3])
+        layers = rng.choice([1, 1, 2, 3] if max_layers >= 3 else [1, 1, 2])
         bidir = rng.random() < 0.35
-        hidden = rng.choice(SIZES)
+        hidden = rng.choice(sizes)
         proj = 0
         if cell == "lstm" and rng.random() < 0.4:
             hidden = max(hidden, 3)
-            proj = rng.choice([p for p in [1, 2, 3, 5] if p < hidden])
+            proj = rng.choice([p for p in [1, 2, 3, 5, 16, 17] if p < hidden])
         out.append(dict(
-            name=f"case{i:02d}", cell=cell, input_size=rng.choice(SIZES), hidden=hidden, layers=layers,
+            name=f"case{i:02d}", cell=cell, input_size=rng.choice(sizes), hidden=hidden, layers=layers,
             bidirectional=bidir, proj=proj, bias=rng.random() < 0.8, batch_first=rng.random() < 0.3,
-            steps=rng.randint(1, 9), batch=rng.randint(1, 4), with_h0=rng.random() < 0.5,
-            prefix=PREFIXES[i % len(PREFIXES)], seed=1000 + i))
-    # Batch-1 unidirectional cases so the streaming session path has goldens of every cell.
-    for j, cell in enumerate(CELLS):
-        out.append(dict(
-            name=f"case{CASES + j:02d}", cell=cell, input_size=7, hidden=13 if cell != "lstm" else 7,
-            layers=2, bidirectional=False, proj=3 if cell == "lstm" else 0, bias=True, batch_first=False,
-            steps=9, batch=1, with_h0=True, prefix="", seed=2000 + j))
+            steps=rng.randint(1, max_steps), batch=rng.randint(1, max_batch), with_h0=rng.random() < 0.5,
+            prefix=PREFIXES[i % len(PREFIXES)], seed=seed_base + i))
     return out
 
 
-def generate():
-    os.makedirs(OUT, exist_ok=True)
-    rng = random.Random(20261122)
+def configs(rng, cases=CASES, sizes=SIZES):
+    out = random_configs(rng, 0, cases, sizes, 3, 9, 4, 1000)
+    # Batch-1 unidirectional cases so the streaming session path has goldens of every cell.
+    for j, cell in enumerate(CELLS):
+        out.append(dict(
+            name=f"case{cases + j:02d}", cell=cell, input_size=7, hidden=13 if cell != "lstm" else 7,
+            layers=2, bidirectional=False, proj=3 if cell == "lstm" else 0, bias=True, batch_first=False,
+            steps=9, batch=1, with_h0=True, prefix="", seed=2000 + j))
+    if sizes == SIZES:
+        wide = random_configs(random.Random(SEED + 1), cases + len(CELLS), WIDE_CASES, WIDE_SIZES, 2, 5, 3, 3000)
+        first_lstm = next(c for c in wide if c["cell"] == "lstm")
+        first_lstm["proj"] = 5   # the projection at vector sizes too
+        out += wide
+    return out
+
+
+def generate(out_dir=OUT, seed=SEED, sizes=SIZES, cases=CASES):
+    os.makedirs(out_dir, exist_ok=True)
+    rng = random.Random(seed)
     index = []
-    for c in configs(rng):
+    for c in configs(rng, cases, sizes):
         torch.manual_seed(c["seed"])
         m = make_module(c["cell"], c["input_size"], c["hidden"], c["layers"], c["bidirectional"], c["proj"],
                         c["bias"], c["batch_first"])
@@ -147,7 +165,7 @@ def generate():
         meta = {"gatun.format": "1", "gatun.batch_first": "true" if c["batch_first"] else "false"}
         if c["cell"] == "rnn_relu":
             meta["gatun.cell"] = "rnn_relu"
-        write_safetensors(os.path.join(OUT, c["name"] + ".model.safetensors"), model, meta)
+        write_safetensors(os.path.join(out_dir, c["name"] + ".model.safetensors"), model, meta)
 
         io = {"input": x}
         if c["with_h0"]:
@@ -165,13 +183,13 @@ def generate():
             io["grad.c0"] = c0d.grad
         for k, p in md.named_parameters():
             io["grad." + prefix + k] = p.grad
-        write_safetensors(os.path.join(OUT, c["name"] + ".io.safetensors"), io)
+        write_safetensors(os.path.join(out_dir, c["name"] + ".io.safetensors"), io)
         index.append(c)
-    with open(os.path.join(OUT, "index.json"), "w") as f:
+    with open(os.path.join(out_dir, "index.json"), "w") as f:
         json.dump(index, f, indent=1)
         f.write("\n")
-    total = sum(os.path.getsize(os.path.join(OUT, n)) for n in os.listdir(OUT))
-    print(f"{len(index)} cases, {total} bytes in {OUT}")
+    total = sum(os.path.getsize(os.path.join(out_dir, n)) for n in os.listdir(out_dir))
+    print(f"{len(index)} cases, {total} bytes in {out_dir}")
 
 
 def verify_export(folder):
@@ -246,4 +264,11 @@ if __name__ == "__main__":
     elif len(sys.argv) == 1:
         generate()
     else:
-        sys.exit(__doc__)
+        import argparse
+        ap = argparse.ArgumentParser(description="fresh conformance cases (see the module doc)")
+        ap.add_argument("--out", required=True, help="folder for the cases (not the committed fixtures)")
+        ap.add_argument("--seed", type=int, default=SEED)
+        ap.add_argument("--sizes", default=",".join(map(str, SIZES)), help="input and hidden sizes to draw from")
+        ap.add_argument("--cases", type=int, default=CASES, help="random cases (plus 4 batch-1 streaming cases)")
+        a = ap.parse_args()
+        generate(a.out, a.seed, [int(v) for v in a.sizes.split(",")], a.cases)

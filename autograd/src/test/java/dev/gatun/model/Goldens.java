@@ -55,8 +55,15 @@ public final class Goldens {
         }
     }
 
-    /** The folder of the fixtures. */
+    /**
+     * The folder of the fixtures: {@code -Dgatun.conformance.dir=DIR} (cases just generated with other seeds or
+     * sizes, e.g. {@code gen_goldens.py --seed 7 --out DIR}), else the committed ones in the test resources.
+     */
     public static Path folder() {
+        String dir = System.getProperty("gatun.conformance.dir");
+        if (dir != null && !dir.isBlank()) {
+            return Path.of(dir);
+        }
         URL url = Goldens.class.getResource("/conformance/index.json");
         if (url == null) {
             throw new IllegalStateException("conformance fixtures missing: run tools/conformance/gen_goldens.py");

@@ -33,18 +33,18 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  */
 final class JmhRunner {
     /**
-     * The forks need what the launcher gives every Gatun JVM, and the OpenBLAS core type the peers get
-     * ({@link #FORK_CORE_TYPE}).
-     */
-    static final String[] JVM_FLAGS = forkFlags();
-
-    /**
      * {@code -Dgatun.openblas.coretype} of every fork: this process's own setting when given, else {@code SKYLAKEX}
      * on AVX-512 CPUs, the setting the peers run with ({@link PeerRunner}), so that neither side measures the
      * slower kernels an {@code OPENBLAS_CORETYPE} left in the environment would select; else none (Gatun's default).
      */
     static final String FORK_CORE_TYPE = System.getProperty("gatun.openblas.coretype",
             MachineInfo.cpuHasAvx512() ? "SKYLAKEX" : null);
+
+    /**
+     * The forks need what the launcher gives every Gatun JVM, and the OpenBLAS core type the peers get
+     * ({@link #FORK_CORE_TYPE}).
+     */
+    static final String[] JVM_FLAGS = forkFlags();   // after FORK_CORE_TYPE: static fields initialize in order
 
     private static String[] forkFlags() {
         List<String> flags = new ArrayList<>(List.of("--add-modules=jdk.incubator.vector",
