@@ -144,7 +144,7 @@ final class JmhRunner {
         ChainedOptionsBuilder options = new OptionsBuilder()
                 .include(include(scenario))
                 .forks(settings.forks())
-                .warmupIterations(settings.warmupIterations())
+                .warmupIterations(settings.warmupIterations() * scenario.group().warmupFactor)
                 .warmupTime(settings.warmupTime())
                 .measurementIterations(settings.measurementIterations())
                 .measurementTime(settings.measurementTime())
