@@ -1,6 +1,7 @@
 package dev.gatun.gemm;
 
 import dev.gatun.kernels.Vectorization;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -9,14 +10,16 @@ import java.lang.foreign.MemorySegment;
  * batch of states): the recurrent step of a sequence. A per-call GEMM packs W again on every step (OpenBLAS does
  * too); here a forward pass packs it once and each step packs only X.
  *
- * <p>Needs the Vector API ({@link #available()}). Owns a heap buffer that grows to the largest W packed; not
- * thread-safe (one per recurrent pass). The packed copy is a snapshot: pack again after W changes.
+ * <p>Needs the Vector API ({@link #available()}). Owns 64-byte aligned native memory (the GEMM's B panels) that grows
+ * to the largest W packed and is freed by {@link #close()}; not thread-safe (one per recurrent pass). The packed copy
+ * is a snapshot: pack again after W changes.
  */
-public final class PackedWeights {
-    private final PanamaGemm gemm;
-    private float[] packed = new float[0];
+public final class PackedWeights implements AutoCloseable {
+    private Arena arena;
+    private MemorySegment packed = MemorySegment.NULL;
     private int rows = -1;
     private int cols = -1;
+    private boolean closed;
 
     /**
      * An empty packing buffer.
@@ -28,7 +31,6 @@ public final class PackedWeights {
             throw new IllegalStateException("packed weights need the Vector API kernels, but Gatun kernels run "
                     + Vectorization.describe());
         }
-        gemm = PanamaGemm.instance();
     }
 
     /** {@return whether this process can pack weights: the Vector API kernels are enabled} */
@@ -44,21 +46,24 @@ public final class PackedWeights {
      * @param m rows of W (output features), {@code >= 1}
      * @param k columns of W (input features), {@code >= 1}; W's row stride is {@code k}
      * @throws IllegalArgumentException for a bad size or offset, or a segment too small for W
-     * @throws IllegalStateException if the segment is closed
+     * @throws IllegalStateException if the segment or these packed weights are closed
      */
     public void pack(MemorySegment w, long wOffset, int m, int k) {
+        checkOpen();
         if (m < 1 || k < 1) {
             throw new IllegalArgumentException("packed weights: m and k must be >= 1, got m=" + m + ", k=" + k);
         }
         end("pack", "w", w, wOffset, k, m, k);
-        long floats = gemm.packedFloats(m, k);
-        if (floats > Integer.MAX_VALUE - 16) {
-            throw new IllegalArgumentException("packed weights: W of m=" + m + " x k=" + k + " is too large to pack");
+        long bytes = PanamaGemm.packedWeightBytes(m, k);
+        if (packed.byteSize() < bytes) {
+            Arena next = Arena.ofShared();
+            packed = next.allocate(bytes, 64);
+            if (arena != null) {
+                arena.close();
+            }
+            arena = next;
         }
-        if (packed.length < floats) {
-            packed = new float[(int) floats];
-        }
-        gemm.packRows(w, wOffset, k, m, k, packed);
+        PanamaGemm.packWeights(w, wOffset, k, m, k, packed);
         rows = m;
         cols = k;
     }
@@ -80,10 +85,11 @@ public final class PackedWeights {
      * @param x X's segment; rows {@code ldx} floats apart from {@code xOffset}
      * @param y Y's segment (written); rows {@code ldy} floats apart from {@code yOffset}; separate from X
      * @throws IllegalArgumentException for a bad size, offset or row stride, a segment too small, or Y overlapping X
-     * @throws IllegalStateException before the first {@link #pack}, or if a segment is closed
+     * @throws IllegalStateException before the first {@link #pack}, after {@link #close()}, or if a segment is closed
      */
     public void multiply(int n, MemorySegment x, long xOffset, int ldx, float beta,
                          MemorySegment y, long yOffset, int ldy) {
+        checkOpen();
         if (rows < 0) {
             throw new IllegalStateException("packed weights: multiply before pack");
         }
@@ -101,7 +107,24 @@ public final class PackedWeights {
                     + ", xOffset=" + xOffset + ")");
         }
         if (n > 0) {
-            gemm.multiplyPacked(packed, rows, cols, n, x, xOffset, ldx, beta, y, yOffset, ldy);
+            PanamaGemm.multiplyPackedRows(packed, rows, cols, n, x, xOffset, ldx, beta, y, yOffset, ldy);
+        }
+    }
+
+    /** Frees the packed copy; later calls throw {@link IllegalStateException}. Idempotent. */
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            if (arena != null) {
+                arena.close();
+            }
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("packed weights are closed");
         }
     }
 

@@ -74,6 +74,9 @@ final class PanamaGemm implements GemmProvider, GemmKernel {
         MemorySegment b = MemorySegment.NULL;        // packed B block: NC/NR panels of (kc, NR), 64-byte aligned
         // One tile, row-major (MR, NR), with room for L rows so that a gather of one tile column stays inside.
         final float[] tile = new float[Math.max(12, L) * NR];
+        // packWeights: one row of W, one packed panel (KC, NR).
+        final float[] row = new float[KC];
+        final float[] panel = new float[KC * NR];
 
         float[] a(int floats) {
             if (a.length < floats) {
@@ -159,46 +162,109 @@ final class PanamaGemm implements GemmProvider, GemmKernel {
         }
     }
 
-    /** {@return floats of the packed form of a row-major {@code m x k} matrix (see {@link #packRows})} */
-    long packedFloats(int m, int k) {
-        return (long) roundUp(m, mr) * KCP * ((k + KC - 1) / KC);
+    /**
+     * {@return bytes of W^T packed for {@link #multiplyPackedRows}: W is row-major {@code m x k} (PyTorch's
+     * {@code weight_hh}); per k block of {@code KC}, {@code NR}-column panels of W^T, as {@link #packB} lays out a
+     * transposed B}
+     */
+    static long packedWeightBytes(int m, int k) {
+        return (long) roundUp(m, NR) * k * Float.BYTES;
     }
 
     /**
-     * Packs W ({@code m x k}, row-major, row stride {@code ldw}) as the A panels of every k block, once for many
-     * {@link #multiplyPacked} calls: block {@code q} (depth {@code q * KC} on) at {@code packed[q * roundUp(m, mr) *
-     * KCP]}, laid out as {@link #packA} lays out one block. Arguments checked by the caller.
+     * Packs W ({@code m x k}, row stride {@code ldw}) as the B operand {@code W^T} of every k block, once for many
+     * {@link #multiplyPackedRows} calls: block {@code q} (depth {@code q * KC} on) at byte
+     * {@code q * KC * roundUp(m, NR) * 4}. Arguments checked by the caller.
      */
-    void packRows(MemorySegment w, long wOffset, int ldw, int m, int k, float[] packed) {
-        int block = roundUp(m, mr) * KCP;
+    static void packWeights(MemorySegment w, long wOffset, int ldw, int m, int k, MemorySegment packed) {
+        // Transposed in heap scratch (a row of W copied by vectors, then array writes without bounds checks) and
+        // copied out one panel at a time: element by element on segments this took a good part of a millisecond.
+        Scratch s = SCRATCH.get();
+        float[] row = s.row;
+        float[] panel = s.panel;
+        long blockBytes = (long) KC * roundUp(m, NR) * Float.BYTES;
         for (int pc = 0, q = 0; pc < k; pc += KC, q++) {
-            packA(false, w, wOffset, ldw, 0, m, pc, Math.min(KC, k - pc), packed, q * block);
+            int kc = Math.min(KC, k - pc);
+            for (int jr = 0; jr < m; jr += NR) {
+                int cols = Math.min(NR, m - jr);
+                for (int j = 0; j < NR; j++) {
+                    if (j < cols) {
+                        copyRow(w, (wOffset + (long) (jr + j) * ldw + pc) * Float.BYTES, kc, row, 0);
+                        for (int p = 0; p < kc; p++) {
+                            panel[p * NR + j] = row[p];
+                        }
+                    } else {
+                        for (int p = 0; p < kc; p++) {
+                            panel[p * NR + j] = 0f;
+                        }
+                    }
+                }
+                MemorySegment.copy(panel, 0, packed, FLOAT, q * blockBytes + (long) (jr / NR) * kc * NR * Float.BYTES,
+                        kc * NR);
+            }
         }
     }
 
     /**
-     * {@code Y (n x m) = X (n x k) W^T + beta * Y} with W packed by {@link #packRows}: computed as
-     * {@code Y^T = W X^T}, so only X (small: n is a batch) is packed per call, and the tiles are stored transposed.
+     * {@code Y (n x m) = X (n x k) W^T + beta * Y} with W packed by {@link #packWeights}. X is packed per call into
+     * row panels (plain row copies, small: n is a batch) and the tiles are stored row-major, whole vectors; the B
+     * panel of each 32 output features stays in L1 while the batch's row panels pass it. Tile height: 8 or 12
+     * (6 on CPUs with 16 vector registers), whichever pads the batch least: a batch of 32 is four 8-row panels,
+     * not 36 rows of 12-row ones. Computing the transposed product instead (W as the broadcast operand) cost a
+     * transposed, gathered store and a transposed packing of X per call, a fifth of the step (LSTM B=32 H=256).
      * Y is not read when beta is 0. Arguments checked by the caller; {@code m, n, k > 0}.
      */
-    void multiplyPacked(float[] packed, int m, int k, int n, MemorySegment x, long xOffset, int ldx, float beta,
-                        MemorySegment y, long yOffset, int ldy) {
+    static void multiplyPackedRows(MemorySegment packed, int m, int k, int n, MemorySegment x, long xOffset, int ldx,
+                                   float beta, MemorySegment y, long yOffset, int ldy) {
+        int mr = tileRowsFor(n);
         Scratch s = SCRATCH.get();
-        MemorySegment bp = s.b((long) Math.min(KC, k) * roundUp(Math.min(NC, n), NR));
+        float[] ap = s.a(roundUp(Math.min(MC, n), mr) * KCP);
         float[] tile = s.tile;
-        int block = roundUp(m, mr) * KCP;
-        for (int jc = 0; jc < n; jc += NC) {
-            int nc = Math.min(NC, n - jc);
+        long blockBytes = (long) KC * roundUp(m, NR) * Float.BYTES;
+        for (int ic = 0; ic < n; ic += MC) {
+            int mc = Math.min(MC, n - ic);
             for (int pc = 0, q = 0; pc < k; pc += KC, q++) {
                 int kc = Math.min(KC, k - pc);
-                packB(true, x, xOffset, ldx, pc, kc, jc, nc, bp);   // op(B) = X^T
+                packRowPanels(x, xOffset, ldx, ic, mc, pc, kc, mr, ap);
                 float betaHere = pc == 0 ? beta : 1f;
-                for (int jr = 0; jr < nc; jr += NR) {
-                    // Element (i, j) of Y^T at y[yOffset + (jc + jr + j) * ldy + i].
-                    tilesOfPanel(m, kc, packed, q * block, bp, (long) (jr / NR) * kc * NR * Float.BYTES, tile,
-                            Math.min(NR, nc - jr), 1f, betaHere, y, yOffset + (long) (jc + jr) * ldy, 1, ldy);
+                for (int jr = 0; jr < m; jr += NR) {
+                    long bPanel = q * blockBytes + (long) (jr / NR) * kc * NR * Float.BYTES;
+                    int cols = Math.min(NR, m - jr);
+                    for (int ir = 0; ir < mc; ir += mr) {
+                        if (mr == 12) {
+                            PanamaMicroKernels.tile12(kc, ap, ir * KCP, packed, bPanel, NR * Float.BYTES, tile);
+                        } else if (mr == 8) {
+                            PanamaMicroKernels.tile8(kc, ap, ir * KCP, packed, bPanel, NR * Float.BYTES, tile);
+                        } else {
+                            PanamaMicroKernels.tile6(kc, ap, ir * KCP, packed, bPanel, NR * Float.BYTES, tile);
+                        }
+                        storeTile(tile, Math.min(mr, mc - ir), cols, 1f, betaHere, y,
+                                yOffset + (long) (ic + ir) * ldy + jr, ldy);
+                    }
                 }
             }
+        }
+    }
+
+    /** The tile height of {@link #multiplyPackedRows} for a batch of {@code n} rows. */
+    static int tileRowsFor(int n) {
+        if (PanamaMicroKernels.defaultRows() != 12) {
+            return 6;   // 16 vector registers: the 6-row tile only
+        }
+        return roundUp(n, 8) < roundUp(n, 12) ? 8 : 12;
+    }
+
+    /**
+     * Packs rows {@code ic:ic+mc}, columns {@code pc:pc+kc} of a row-major X into panels of {@code mr} rows (row
+     * {@code r} of panel {@code q} at {@code ap[(q * mr + r) * KCP]}); rows past {@code mc} are zero.
+     */
+    private static void packRowPanels(MemorySegment x, long xOffset, int ldx, int ic, int mc, int pc, int kc, int mr,
+                                      float[] ap) {
+        for (int r = 0; r < mc; r++) {
+            copyRow(x, (xOffset + (long) (ic + r) * ldx + pc) * Float.BYTES, kc, ap, r * KCP);
+        }
+        for (int r = mc; r < roundUp(mc, mr); r++) {
+            Arrays.fill(ap, r * KCP, r * KCP + kc, 0f);
         }
     }
 

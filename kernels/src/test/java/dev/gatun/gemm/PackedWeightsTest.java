@@ -18,10 +18,36 @@ class PackedWeightsTest {
     void matchesTheScalarGemmOnOddSizes() {
         assumeTrue(PackedWeights.available(), "Vector API kernels disabled");
         Random rnd = new Random(7);
-        PackedWeights p = new PackedWeights();   // one buffer reused across sizes, growing and shrinking
+        try (PackedWeights p = new PackedWeights()) {   // one buffer reused across sizes, growing and shrinking
+            checkAll(rnd, p);
+        }
+        if (PanamaMicroKernels.defaultRows() == 12) {   // 32 vector registers: 8- and 12-row tiles
+            assertEquals(8, PanamaGemm.tileRowsFor(32), "a batch of 32: four 8-row panels, not 36 rows");
+            assertEquals(12, PanamaGemm.tileRowsFor(36));
+            assertEquals(12, PanamaGemm.tileRowsFor(24), "a tie goes to the taller tile");
+        }
+    }
+
+    @Test
+    void useAfterCloseThrows() {
+        assumeTrue(PackedWeights.available(), "Vector API kernels disabled");
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment w = arena.allocate(4L * 6, 64);
+            PackedWeights p = new PackedWeights();
+            p.pack(w, 0, 2, 3);
+            p.close();
+            p.close();   // idempotent
+            MemorySegment x = arena.allocate(4L * 3, 64);
+            MemorySegment y = arena.allocate(4L * 2, 64);
+            assertThrows(IllegalStateException.class, () -> p.multiply(1, x, 0, 3, 0f, y, 0, 2));
+            assertThrows(IllegalStateException.class, () -> p.pack(w, 0, 2, 3));
+        }
+    }
+
+    private static void checkAll(Random rnd, PackedWeights p) {
         int[] ms = {1, 5, 13, 37, 100, 300};
         int[] ks = {1, 7, 256, 257, 600};
-        int[] ns = {1, 3, 33, 70};
+        int[] ns = {1, 3, 32, 33, 70, 200};   // 8-row and 12-row tiles; 200 rows pass the 192-row block
         try (Arena arena = Arena.ofConfined()) {
             for (int m : ms) {
                 for (int k : ks) {

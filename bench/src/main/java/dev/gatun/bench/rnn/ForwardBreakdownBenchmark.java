@@ -128,6 +128,7 @@ public class ForwardBreakdownBenchmark {
 
     @TearDown(Level.Trial)
     public void tearDown() {
+        packed.close();
         arena.close();
     }
 

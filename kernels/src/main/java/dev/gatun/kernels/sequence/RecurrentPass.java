@@ -479,6 +479,9 @@ public final class RecurrentPass implements AutoCloseable {
         if (!closed) {
             closed = true;
             arena.close();
+            if (packedHh != null) {
+                packedHh.close();
+            }
         }
     }
 }
