@@ -42,11 +42,12 @@ class ConformanceTest {
 
             SequenceOutput out = s.forward(x, c.steps(), c.batch(), h0, c0);
             int width = a.stack().outputSize();
-            assertClose(c.name() + " output", io.get("output").data(), batchLayout(c, out.output().data(), width));
-            assertClose(c.name() + " h_n", io.get("h_n").data(), out.hN().data());
+            Goldens.assertMatchesPyTorch(c, "output", io.get("output").data(),
+                    batchLayout(c, out.output().data(), width));
+            Goldens.assertMatchesPyTorch(c, "h_n", io.get("h_n").data(), out.hN().data());
             if (io.containsKey("c_n")) {
                 assertNotNull(out.cN(), "c_n");
-                assertClose(c.name() + " c_n", io.get("c_n").data(), out.cN().data());
+                Goldens.assertMatchesPyTorch(c, "c_n", io.get("c_n").data(), out.cN().data());
             }
 
             float[] g = timeMajor(c, io.get("grad_output").data(), width);
@@ -63,7 +64,7 @@ class ConformanceTest {
                 if (k.equals("input")) {
                     actual = batchLayout(c, actual, in);
                 }
-                assertClose(c.name() + " grad " + k, io.get("grad." + k).data(), actual);
+                Goldens.assertMatchesPyTorch(c, "grad." + k, io.get("grad." + k).data(), actual);
             }
         }
     }

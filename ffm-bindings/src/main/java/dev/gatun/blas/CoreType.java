@@ -96,7 +96,8 @@ final class CoreType {
         if (!property.isEmpty()) {
             if (!CORE_NAME.matcher(property).matches()) {
                 return new Decision(env == null ? "auto" : env, false, "ignored -D" + BlasSettings.CORETYPE + "="
-                        + property + " (expected auto, detect or an OpenBLAS core name such as SKYLAKEX, HASWELL, ZEN)");
+                        + property + " (expected auto, detect or an OpenBLAS core name such as SKYLAKEX, HASWELL, "
+                        + "ZEN)");
             }
             return set(property, true, "-D" + BlasSettings.CORETYPE + "=" + property
                     + (env == null ? "" : " (replacing " + ENV + "=" + env + " from the environment)"));

@@ -138,7 +138,8 @@ class ChildJvmTest {
         Child auto = run(Map.of(), List.of("-D" + BlasSettings.CORETYPE + "=auto"));
         assertEquals("auto", detect.get("coreType"));
         assertEquals("null", detect.get("env"));
-        assertEquals(auto.get("coreName"), detect.get("coreName"), "the same as OpenBLAS's detection without the variable");
+        assertEquals(auto.get("coreName"), detect.get("coreName"),
+                "the same as OpenBLAS's detection without the variable");
     }
 
     @Test

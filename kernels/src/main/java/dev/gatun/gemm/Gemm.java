@@ -18,7 +18,8 @@ import java.lang.foreign.MemorySegment;
  * <ul>
  *   <li>{@code openblas} when {@link Blas#available()}, unless OpenBLAS runs kernels without AVX-512 on an AVX-512
  *   CPU ({@link dev.gatun.blas.BlasInfo#avx512KernelsUnused()}: then the 512-bit Java GEMM is faster, 186 vs 100
- *   GFLOP/s at 512^3 on Zen 5, and is chosen instead, with a log line saying so): OpenBLAS for GEMM; a call with a heap segment runs on the
+ *   GFLOP/s at 512^3 on Zen 5, and is chosen instead, with a log line saying so): OpenBLAS for GEMM; a call with a
+ *   heap segment runs on the
  *   Java provider (native code needs native memory), and GEMV shapes ({@code m == 1} or {@code n == 1}, and
  *   {@link #sgemv}) go to the faster of {@code cblas_sgemv} and the Java GEMV for their size;</li>
  *   <li>else {@code java}, the Vector API GEMM, when {@link Vectorization#enabled()};</li>

@@ -194,8 +194,10 @@ final class PeerRunner implements AutoCloseable {
                 case C_CBLAS -> {
                     Command exe = compile(peer, nativeDir.resolve("sgemm_bench.c"), List.of("gcc", "-O2"),
                             "-l:libopenblas.so.0");
-                    // "auto": the harness keeps the environment's OPENBLAS_CORETYPE, which run() sets as for the others.
-                    yield exe.problem() != null ? exe : new Command(List.of(exe.words().get(0), "--coretype", "auto"), null);
+                    // "auto": the harness keeps the environment's OPENBLAS_CORETYPE, which run() sets as for the
+                    // others.
+                    yield exe.problem() != null ? exe
+                            : new Command(List.of(exe.words().get(0), "--coretype", "auto"), null);
                 }
             };
         } catch (IOException e) {

@@ -160,7 +160,8 @@ final class ReportWriter {
             rows.stream().map(r -> r.scenario().target()).filter(t -> t != null && t.maxAllocBytesPerOp() != null)
                     .findFirst().ifPresent(t -> md.append("; met? also requires at most ")
                             .append(bytes(t.maxAllocBytesPerOp()))
-                            .append(" B allocated per operation, beyond JMH's own bookkeeping (up to 64 KiB per iteration)"));
+                            .append(" B allocated per operation, beyond JMH's own bookkeeping (up to 64 KiB per "
+                                    + "iteration)"));
             md.append('.');
         }
         md.append("\n\n");

@@ -141,7 +141,8 @@ final class Scenarios {
     }
 
     /** Arguments of both RNN peer harnesses: {@code CELL H B T MODE}. */
-    private static PeerCall rnnPeer(Peer peer, int threads, String cell, int hidden, int batch, int steps, String mode) {
+    private static PeerCall rnnPeer(Peer peer, int threads, String cell, int hidden, int batch, int steps,
+                                    String mode) {
         return new PeerCall(peer, List.of(cell, str(hidden), str(batch), str(steps), mode), threads);
     }
 
